@@ -1,0 +1,51 @@
+"""Point a problem at the file and line of the curated text it comes from."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from .loader import CuratedFile, Workspace
+
+_LOCAL = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+
+def _forms(iri: str, prefixes: dict[str, str]) -> list[str]:
+    forms = [f"<{iri}>"]
+    for prefix, namespace in prefixes.items():
+        if iri.startswith(namespace) and _LOCAL.match(iri[len(namespace):]):
+            forms.append(f"{prefix}:{iri[len(namespace):]}")
+    return forms
+
+
+def _search(files: Iterable[CuratedFile], patterns: list[re.Pattern[str]]) -> tuple[Path, int] | None:
+    for record in files:
+        for number, line in enumerate(record.lines, start=1):
+            if line.lstrip().startswith("#"):
+                continue
+            if any(p.search(line) for p in patterns):
+                return record.path, number
+    return None
+
+
+def locate_iri(ws: Workspace, iri: str, *, declared_first: bool = True) -> tuple[Path, int] | None:
+    """The first line that writes the IRI, looking first in the files that describe it."""
+    files = list(ws.files) + list(ws.ontology_files)
+    if declared_first:
+        files.sort(key=lambda f: iri not in f.described and iri not in f.claims)
+    for record in files:
+        patterns = [re.compile(r"(?<![\w:/#-])" + re.escape(form) + r"(?![\w-])") for form in
+                    _forms(iri, record.prefixes)]
+        found = _search([record], patterns)
+        if found:
+            return found
+    return None
+
+
+def locate_text(ws: Workspace, text: str) -> tuple[Path, int] | None:
+    """The first line of a curated file holding the start of a literal."""
+    head = text.strip().split("\n")[0][:40]
+    if not head:
+        return None
+    return _search(ws.files, [re.compile(re.escape(head))])

@@ -1,0 +1,106 @@
+"""OWL 2 DL consistency with HermiT (owlready2, system Java), and no unsatisfiable classes."""
+
+from __future__ import annotations
+
+import io
+import shutil
+from collections import defaultdict
+
+import pyoxigraph as ox
+
+from ..compile import Compiled
+from ..errors import Problem, ReasonerError
+from ..loader import ONTOLOGY_GRAPH, Workspace
+from ..locate import locate_iri
+from ..namespaces import KZ, ONTOLOGY_IRI, OWL, RDF, RDF_TYPE, XSD
+from ..ontology import OntologyIndex
+
+# Datatypes of the OWL 2 datatype map that occur here; HermiT rejects others (e.g. xsd:date).
+OWL2_DATATYPES = frozenset({XSD + t for t in ("string", "decimal", "integer", "nonNegativeInteger",
+                                              "positiveInteger", "boolean", "double", "float", "dateTime",
+                                              "anyURI")} | {RDF + "langString", RDF + "PlainLiteral"})
+
+
+def _owl2(triple: ox.Triple) -> bool:
+    """False for a literal or a range axiom whose datatype HermiT does not support (e.g. xsd:date)."""
+    o = triple.object
+    if isinstance(o, ox.Literal):
+        return o.datatype.value in OWL2_DATATYPES
+    return not (isinstance(o, ox.NamedNode) and o.value.startswith(XSD) and o.value not in OWL2_DATATYPES)
+
+
+def _ntriples(triples: list[ox.Triple]) -> bytes:
+    return ox.serialize([t for t in triples if _owl2(t)], format=ox.RdfFormat.N_TRIPLES)
+
+
+def _run_hermit(nt: bytes) -> tuple[bool, list[str]]:
+    from owlready2 import OwlReadyInconsistentOntologyError, World, sync_reasoner
+
+    world = World()
+    ontology = world.get_ontology(ONTOLOGY_IRI).load(fileobj=io.BytesIO(nt), format="ntriples")
+    try:
+        with ontology:
+            sync_reasoner(world, infer_property_values=False, debug=0)
+    except OwlReadyInconsistentOntologyError:
+        return False, []
+    return True, sorted(c.iri for c in world.inconsistent_classes() if hasattr(c, "iri"))
+
+
+def _disjoint_sets(ws: Workspace) -> list[set[str]]:
+    query = f"""SELECT ?d ?m WHERE {{ GRAPH <{ONTOLOGY_GRAPH.value}> {{
+        ?d a <{OWL}AllDisjointClasses> ; <{OWL}members>/<{RDF}rest>*/<{RDF}first> ?m }} }}"""
+    groups: dict[str, set[str]] = defaultdict(set)
+    for row in ws.store.query(query):
+        groups[str(row["d"])].add(row["m"].value)
+    return list(groups.values())
+
+
+def explain_clashes(ws: Workspace, onto: OntologyIndex, triples: list[ox.Triple]) -> list[Problem]:
+    """Entities whose asserted types, or the domains and ranges of their properties, are disjoint."""
+    implied: dict[str, set[str]] = defaultdict(set)
+    for t in triples:
+        s, p, o = t.subject.value, t.predicate.value, t.object
+        if p == RDF_TYPE:
+            implied[s].add(o.value)
+            continue
+        implied[s] |= {d for d in onto.domains.get(p, ()) if d.startswith(KZ)}
+        if isinstance(o, ox.NamedNode) and p in onto.object_properties:
+            implied[o.value] |= {r for r in onto.ranges.get(p, ()) if r.startswith(KZ)}
+    problems = []
+    groups = _disjoint_sets(ws)
+    for entity, classes in sorted(implied.items()):
+        closure = {a: onto.ancestors(c) for c in classes for a in [c]}
+        for group in groups:
+            hits = sorted({m for c, anc in closure.items() for m in group if m in anc})
+            if len(hits) > 1:
+                where = locate_iri(ws, entity)
+                problems.append(Problem(
+                    "reasoner", f"<{entity}> would be both " + " and ".join(h.replace(KZ, "kz:") for h in hits)
+                    + ", which are disjoint", path=where[0] if where else None, line=where[1] if where else None,
+                    focus=entity, hint="fix its type, or the property that implies the other class"))
+                break
+    return problems
+
+
+def check_reasoner(ws: Workspace, compiled: Compiled, onto: OntologyIndex) -> list[Problem]:
+    if shutil.which("java") is None:
+        raise ReasonerError("the OWL reasoner needs Java, and no 'java' is on the PATH",
+                            hint="install a Java runtime (apt-get install default-jre-headless), "
+                                 "or skip the reasoner with --no-reason")
+    ontology = [q.triple for q in ws.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)]
+    try:
+        consistent, unsatisfiable = _run_hermit(_ntriples(ontology + compiled.reasoner_input))
+    except ReasonerError:
+        raise
+    except Exception as exc:  # owlready2 wraps Java failures in several types
+        raise ReasonerError(f"HermiT failed: {str(exc).strip()[:500]}",
+                            hint="check that 'java -version' works; run with --no-reason to skip") from exc
+    problems = [Problem("reasoner", f"class <{c}> is unsatisfiable (it can have no members)", focus=c,
+                        path=ws.ontology_files[0].path, hint="check its subclass and disjointness axioms")
+                for c in unsatisfiable]
+    if not consistent:
+        explained = explain_clashes(ws, onto, compiled.reasoner_input)
+        problems += explained or [Problem(
+            "reasoner", "HermiT found the ontology and data inconsistent", focus=ONTOLOGY_IRI,
+            hint="look for an entity with disjoint types, or a value against a property's range")]
+    return problems

@@ -17,13 +17,14 @@ from .errors import KuzbassError, ValidationFailed
 from .validation import Check
 
 app = typer.Typer(help="kuzbass-graph: build, validate and query the AIC Kuzbass knowledge graph.",
-                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  rich_markup_mode=None)
 err = Console(stderr=True, soft_wrap=True)
 out = Console(soft_wrap=True)
 
 RootOption = Annotated[Path | None, typer.Option("--root", help="Project folder [env: KUZBASS_ROOT].")]
 SkipOption = Annotated[list[Check] | None, typer.Option(
-    "--skip", help="Skip a check (repeatable): shapes, reasoner. --no-reason is --skip reasoner.")]
+    "--skip", help="Skip a check (repeatable). --no-reason is --skip reasoner.")]
 NoReasonOption = Annotated[bool, typer.Option("--no-reason", help="Skip the OWL reasoner (HermiT).")]
 
 

@@ -186,9 +186,10 @@ class _Builder:
                     bounds = parse_bounds(o.value)
                 except EdtfError:
                     continue  # reported by validation
-                if bounds.earliest:
+                # a start date bounds only the beginning, an end date only the end
+                if bounds.earliest and p.value != KZ + "endDate":
                     lows[s].append(bounds.earliest)  # type: ignore[index]
-                if bounds.latest:
+                if bounds.latest and p.value != KZ + "startDate":
                     highs[s].append(bounds.latest)  # type: ignore[index]
         added = 0
         for entity in set(lows) | set(highs):
@@ -229,12 +230,17 @@ class _Builder:
         by_subject: dict[ox.NamedNode, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         for s, p, o in self.data:
             by_subject[s][p.value].append(o)  # type: ignore[index]
+        vocabulary = {q.subject: q.object for q in self.ws.store.quads_for_pattern(None, LABEL, None, ONTOLOGY_GRAPH)}
 
         def label_of(term: object) -> str:
             if isinstance(term, ox.Literal):
                 return term.value
             values = by_subject.get(term, {}).get(RDFS_LABEL)  # type: ignore[call-overload]
-            return values[0].value if values else str(term).rsplit("/", 1)[-1].strip(">")
+            if values:
+                return values[0].value
+            if term in vocabulary:
+                return vocabulary[term].value  # type: ignore[index]
+            return str(term).rsplit("/", 1)[-1].strip(">")
 
         added = 0
         for subject, props in list(by_subject.items()):
@@ -311,12 +317,12 @@ def compile_workspace(ws: Workspace, onto: OntologyIndex) -> Compiled:
     builder.collect()
     counts = {"asserted": len(builder.data), "cited statements": len(builder.citations)}
     reasoner_input = [ox.Triple(s, p, o) for s, p, o in builder.data]
+    counts["dates"] = builder.dates()  # before super-properties copy end dates into kz:date
     counts["rules"] = builder.apply_rules(ws.settings.rules_dir)
     counts["super-properties"] = builder.super_properties()
     counts["inverses"] = builder.inverses()
     counts["super-properties"] += builder.super_properties()
     counts["types"] = builder.types()
-    counts["dates"] = builder.dates()
     counts["mentions"] = builder.mentions()
     counts["node labels"] = builder.node_labels()
     builder.provenance()

@@ -46,7 +46,7 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console) 
         step("load", t)
         status.update("checking claims, quotes, declarations and dates")
         t = time.perf_counter()
-        report = validate_curation(ws, onto=onto)
+        report = validate_curation(ws, onto=onto, skip=skip)
         step("curation checks", t)
         if not report.ok:
             raise ValidationFailed(report.problems)

@@ -43,7 +43,8 @@ def _run_hermit(nt: bytes) -> tuple[bool, list[str]]:
             sync_reasoner(world, infer_property_values=False, debug=0)
     except OwlReadyInconsistentOntologyError:
         return False, []
-    return True, sorted(c.iri for c in world.inconsistent_classes() if hasattr(c, "iri"))
+    return True, sorted(c.iri for c in world.inconsistent_classes()
+                        if hasattr(c, "iri") and c.iri != OWL + "Nothing")
 
 
 def _disjoint_sets(ws: Workspace) -> list[set[str]]:

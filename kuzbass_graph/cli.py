@@ -5,6 +5,8 @@ Exit codes: 0 ok, 1 validation failed, 2 error.
 
 from __future__ import annotations
 
+import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -90,3 +92,43 @@ def build(
     except KuzbassError as exc:
         raise _fail(exc) from None
     out.print(f"[green]built:[/] {summary}")
+
+
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    MARKDOWN = "markdown"
+    JSON = "json"
+
+
+@app.command()
+def coverage(
+    root: RootOption = None,
+    fmt: Annotated[ReportFormat, typer.Option("--format", help="How to print the report.")] = ReportFormat.TABLE,
+    fail_under: Annotated[float, typer.Option("--fail-under", min=0.0, max=1.0,
+                                              help="Exit 1 when the cited share is below this.")] = 0.0,
+) -> None:
+    """Share of the sources' content sentences cited by a claim; entities per class; uncited sentences."""
+    from .pipeline import coverage_project
+
+    try:
+        report = coverage_project(Settings.load(root=root), console=err)
+    except KuzbassError as exc:
+        raise _fail(exc) from None
+    if fmt is ReportFormat.JSON:
+        out.print_json(json.dumps(report.as_dict()))
+    elif fmt is ReportFormat.MARKDOWN:
+        out.print(report.as_markdown(), markup=False, highlight=False)
+    else:
+        from rich.table import Table
+
+        table = Table("class", "entities", title="Entities per class")
+        for cls, count in report.entities_per_class.items():
+            table.add_row(cls, str(count))
+        out.print(table)
+        for sentence in report.uncited:
+            out.print(f"uncited: {sentence.source} line {sentence.line}: {sentence.text}", markup=False)
+        out.print(f"coverage: {report.cited} of {len(report.sentences)} content sentences cited "
+                  f"({report.share:.1%}); {len(report.excluded)} headings and captions excluded")
+    if report.share < fail_under:
+        err.print(f"[red]coverage {report.share:.1%} is below {fail_under:.0%}[/]")
+        raise typer.Exit(1)

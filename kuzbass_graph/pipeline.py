@@ -10,6 +10,7 @@ from rich.console import Console
 from . import __version__
 from .compile import Compiled, compile_workspace
 from .config import Settings
+from .coverage import CoverageReport, measure_coverage
 from .errors import ValidationFailed
 from .export import atomic_folder, write_dumps, write_json
 from .loader import Workspace, load_workspace
@@ -85,11 +86,24 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
     with console.status("writing dumps"), atomic_folder(settings.out) as folder:
         t = time.perf_counter()
         sizes = write_dumps(outcome.compiled, outcome.ws, folder, base_iri=settings.base_iri)
+        coverage = measure_coverage(outcome.ws, outcome.compiled)
+        write_json(folder / "coverage.json", coverage.as_dict())
+        (folder / "coverage.md").write_text(coverage.as_markdown(), encoding="utf-8")
         outcome.timings["write"] = round(time.perf_counter() - t, 3)
         outcome.timings["total"] = round(time.perf_counter() - started, 3)
         write_json(folder / "build-report.json", {
             "version": __version__, "base_iri": settings.base_iri, "counts": outcome.compiled.counts,
             "checks": [str(c) for c in outcome.report.ran], "seconds": outcome.timings, "files": sizes,
+            "coverage": {"content_sentences": len(coverage.sentences), "cited": coverage.cited,
+                         "share": round(coverage.share, 4)},
             "sources": {name: {"sha256": s.sha256, "passages": len(s.passages)} for name, s in outcome.ws.sources.items()},
         })
-    return f"{outcome.summary()} -> {settings.out} in {outcome.timings['total']:.1f} s"
+    return (f"{outcome.summary()}; coverage {coverage.share:.1%} -> {settings.out} "
+            f"in {outcome.timings['total']:.1f} s")
+
+
+def coverage_project(settings: Settings, *, console: Console | None = None) -> CoverageReport:
+    """Coverage of the sources by the claims; validates the curated files first (no shapes, no reasoner)."""
+    outcome = run_checks(settings, skip=frozenset({Check.SHAPES, Check.REASONER}),
+                         console=console or Console(stderr=True))
+    return measure_coverage(outcome.ws, outcome.compiled)

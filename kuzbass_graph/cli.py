@@ -132,3 +132,59 @@ def coverage(
     if report.share < fail_under:
         err.print(f"[red]coverage {report.share:.1%} is below {fail_under:.0%}[/]")
         raise typer.Exit(1)
+
+
+@app.command()
+def query(
+    ref: Annotated[str, typer.Argument(metavar="NAME|FILE|-",
+                                       help="A catalogue query name (queries/NAME.rq), a .rq file, or - for stdin.")],
+    root: RootOption = None,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help="Folder of a build to query "
+                                                 "[env: KUZBASS_OUT; default: dist].")] = None,
+    endpoint: Annotated[str | None, typer.Option("--endpoint", help="Query this SPARQL 1.1 endpoint instead.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv, json, xml (SELECT/ASK); "
+                                     "turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE).")] = "table",
+    param: Annotated[list[str] | None, typer.Option("--param", help="Bind a variable: name=value, where value "
+                                                    "is <iri>, prefix:name, \"text\"@lang or a number. Repeatable.")] = None,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a remote endpoint.")] = 30.0,
+    retries: Annotated[int, typer.Option("--retries", help="Retries when a remote endpoint does not answer.")] = 2,
+    user: Annotated[str | None, typer.Option("--user", help="User for HTTP basic auth at the endpoint.")] = None,
+    password: Annotated[str | None, typer.Option("--password", envvar="KUZBASS_PASSWORD",
+                                                 help="Password for HTTP basic auth [env: KUZBASS_PASSWORD].")] = None,
+) -> None:
+    """Run a SPARQL query on the built dataset (embedded, no server) or on a remote endpoint."""
+    from . import query as q
+
+    try:
+        output = q.OutputFormat(fmt)
+    except ValueError:
+        err.print(f"[bold red]error:[/] unknown --format {fmt!r}; use one of: {', '.join(f.value for f in q.OutputFormat)}")
+        raise typer.Exit(2) from None
+    try:
+        settings = Settings.load(root=root, out=dataset)
+        text = q.resolve_query(ref, settings)
+        params = q.parse_params(param or [])
+        if endpoint:
+            body = q.run_remote(q.Endpoint(endpoint, timeout, retries, user, password), text.text, params, output)
+            if output is q.OutputFormat.TABLE:
+                _print_table(*q.remote_rows(body))
+            else:
+                typer.echo(body.decode("utf-8", errors="replace"), nl=False)
+            return
+        result = q.run_local(q.open_local(settings), text.text, params)
+        if output is q.OutputFormat.TABLE:
+            _print_table(*q.rows_of(result))
+        else:
+            typer.echo(q.serialize_local(result, output).decode("utf-8"), nl=False)
+    except KuzbassError as exc:
+        raise _fail(exc) from None
+
+
+def _print_table(names: list[str], rows: list[list[str]]) -> None:
+    from rich.table import Table
+
+    table = Table(*names, show_lines=False)
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    out.print(f"{len(rows)} row(s)")

@@ -7,9 +7,12 @@ from pathlib import Path
 import typer
 from typer.testing import CliRunner
 
+from .catalogue import catalogue_markdown, load_catalogue
 from .cli import app
 
-CLI_REFERENCE = Path(__file__).resolve().parents[1] / "docs" / "cli.md"
+ROOT = Path(__file__).resolve().parents[1]
+CLI_REFERENCE = ROOT / "docs" / "cli.md"
+QUERY_CATALOGUE = ROOT / "queries" / "README.md"
 
 
 def cli_reference() -> str:
@@ -26,7 +29,8 @@ def cli_reference() -> str:
 def main() -> None:
     CLI_REFERENCE.parent.mkdir(exist_ok=True)
     CLI_REFERENCE.write_text(cli_reference(), encoding="utf-8")
-    print(f"wrote {CLI_REFERENCE}")
+    QUERY_CATALOGUE.write_text(catalogue_markdown(load_catalogue(QUERY_CATALOGUE.parent)), encoding="utf-8")
+    print(f"wrote {CLI_REFERENCE} and {QUERY_CATALOGUE}")
 
 
 if __name__ == "__main__":

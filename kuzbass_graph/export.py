@@ -85,6 +85,15 @@ def write_dumps(compiled: Compiled, ws: Workspace, folder: Path, *, base_iri: st
     return sizes
 
 
+def write_store(folder: Path, dump: Path) -> None:
+    """An on-disk Oxigraph store of the N-Quads dump, for `kuzbass query`, `serve` and `oxigraph serve`."""
+    store = ox.Store(str(folder))
+    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    store.flush()
+    store.optimize()
+    del store
+
+
 def write_json(path: Path, payload: object) -> None:
     path.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
 

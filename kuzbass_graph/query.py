@@ -1,0 +1,249 @@
+"""Run SPARQL: a catalogue query, a file or stdin, on the built dataset (embedded Oxigraph) or a remote endpoint.
+
+Parameters are bound as RDF terms by a trailing VALUES clause written from parsed terms (joined with the
+query pattern before projection), never by splicing text into the query.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import time
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .catalogue import parse_query_file
+from .config import Settings
+from .errors import ConfigError, InputError, KuzbassError
+from .namespaces import PREFIXES, XSD
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    CSV = "csv"
+    TSV = "tsv"
+    JSON = "json"
+    XML = "xml"
+    TURTLE = "turtle"
+    NTRIPLES = "ntriples"
+    JSONLD = "jsonld"
+    RDFXML = "rdfxml"
+
+    @property
+    def is_rdf(self) -> bool:
+        return self in (OutputFormat.TURTLE, OutputFormat.NTRIPLES, OutputFormat.JSONLD, OutputFormat.RDFXML)
+
+
+RESULTS_FORMATS = {
+    OutputFormat.CSV: ox.QueryResultsFormat.CSV, OutputFormat.TSV: ox.QueryResultsFormat.TSV,
+    OutputFormat.JSON: ox.QueryResultsFormat.JSON, OutputFormat.XML: ox.QueryResultsFormat.XML,
+}
+RDF_FORMATS = {
+    OutputFormat.TURTLE: ox.RdfFormat.TURTLE, OutputFormat.NTRIPLES: ox.RdfFormat.N_TRIPLES,
+    OutputFormat.JSONLD: ox.RdfFormat.JSON_LD, OutputFormat.RDFXML: ox.RdfFormat.RDF_XML,
+}
+
+
+class EndpointError(KuzbassError):
+    """A remote SPARQL endpoint could not answer."""
+
+
+@dataclass(frozen=True)
+class QueryText:
+    name: str
+    text: str
+
+
+def resolve_query(ref: str, settings: Settings) -> QueryText:
+    """A catalogue name (queries/NAME.rq), a path to a .rq file, or '-' for standard input."""
+    if ref == "-":
+        return QueryText("stdin", sys.stdin.read())
+    catalogue = settings.root / "queries" / f"{ref}.rq"
+    if catalogue.is_file():
+        return QueryText(ref, parse_query_file(catalogue).text)
+    path = Path(ref)
+    if path.is_file():
+        return QueryText(path.stem, path.read_text(encoding="utf-8"))
+    raise ConfigError(f"no query named {ref!r}: not in {settings.root / 'queries'} and not a file",
+                      hint="list the catalogue in queries/README.md, give a path to a .rq file, or '-' for stdin")
+
+
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+_LITERAL = re.compile(r'^"(.*)"(?:@([A-Za-z0-9-]+)|\^\^(\S+))?$', re.DOTALL)
+
+
+def parse_term(text: str) -> ox.NamedNode | ox.Literal:
+    """<iri>, prefix:name, "text", "text"@lang, "text"^^datatype, a number, or else a plain string."""
+    def expand(name: str) -> ox.NamedNode:
+        if name.startswith("<") and name.endswith(">"):
+            return ox.NamedNode(name[1:-1])
+        prefix, _, local = name.partition(":")
+        if prefix in PREFIXES and local and " " not in local:
+            return ox.NamedNode(PREFIXES[prefix] + local)
+        raise ValueError(name)
+
+    try:
+        if text.startswith("<") or (":" in text and text.split(":", 1)[0] in PREFIXES):
+            return expand(text)
+        match = _LITERAL.match(text)
+        if match:
+            value, language, datatype = match.groups()
+            if language:
+                return ox.Literal(value, language=language)
+            return ox.Literal(value, datatype=expand(datatype)) if datatype else ox.Literal(value)
+        if _NUMBER.match(text):
+            return ox.Literal(text, datatype=ox.NamedNode(XSD + ("decimal" if "." in text else "integer")))
+    except ValueError as exc:
+        raise ConfigError(f"cannot read {text!r} as an RDF term ({exc})",
+                          hint="write <https://...>, a known prefix such as person:sebald-rutgers, or \"text\"@en") from exc
+    return ox.Literal(text)
+
+
+def parse_params(items: list[str]) -> dict[str, ox.NamedNode | ox.Literal]:
+    params: dict[str, ox.NamedNode | ox.Literal] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip().lstrip("?$")
+        if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ConfigError(f"bad --param {item!r}", hint="write --param name=value, e.g. --param person=person:sebald-rutgers")
+        params[name] = parse_term(value)
+    return params
+
+
+def with_values(text: str, params: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """The query with a trailing VALUES clause binding the parameters (terms in N-Triples syntax)."""
+    if not params:
+        return text
+    names = " ".join(f"?{n}" for n in params)
+    values = " ".join(str(term) for term in params.values())
+    return f"{text.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
+
+
+def open_local(settings: Settings) -> ox.Store:
+    """The built dataset: the on-disk store of the build, else its N-Quads dump loaded in memory."""
+    store_dir = settings.out / "store"
+    if store_dir.is_dir():
+        try:
+            return ox.Store.read_only(str(store_dir))
+        except OSError as exc:
+            raise InputError(f"cannot open the store: {exc}", path=store_dir, hint="run `kuzbass build` again") from exc
+    dump = settings.out / "kuzbass.nq"
+    if not dump.is_file():
+        raise ConfigError(f"no built dataset in {settings.out}", hint="run `kuzbass build` first, or pass --endpoint")
+    store = ox.Store()
+    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def run_local(store: ox.Store, text: str, params: dict[str, ox.NamedNode | ox.Literal]):  # type: ignore[no-untyped-def]
+    """Run on the embedded store; the project's prefixes are predeclared, the union of graphs is the default."""
+    try:
+        return store.query(with_values(text, params), use_default_graph_as_union=True, prefixes=PREFIXES)
+    except SyntaxError as exc:
+        raise InputError(f"SPARQL syntax error: {exc}", hint="check the query text") from exc
+    except (RuntimeError, ValueError, OSError) as exc:
+        raise InputError(f"the query failed: {exc}") from exc
+
+
+def serialize_local(result, fmt: OutputFormat) -> bytes:  # type: ignore[no-untyped-def]
+    """A local result in a file format (every format but table)."""
+    if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
+        if fmt.is_rdf:
+            raise ConfigError(f"--format {fmt} is for CONSTRUCT and DESCRIBE results", hint="use table, csv, tsv, json or xml")
+        return result.serialize(format=RESULTS_FORMATS[fmt])  # type: ignore[no-any-return]
+    if not fmt.is_rdf:
+        raise ConfigError(f"--format {fmt} is for SELECT and ASK results", hint="use turtle, ntriples, jsonld or rdfxml")
+    return ox.serialize(result, format=RDF_FORMATS[fmt], prefixes=PREFIXES if fmt is OutputFormat.TURTLE else None)
+
+
+def rows_of(result) -> tuple[list[str], list[list[str]]]:  # type: ignore[no-untyped-def]
+    """Variable names and rows of display strings for a table."""
+    if isinstance(result, ox.QueryBoolean):
+        return ["result"], [["true" if result else "false"]]
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        return names, [[_display(s[n]) for n in names] for s in result]
+    return ["subject", "predicate", "object"], [[_display(t.subject), _display(t.predicate), _display(t.object)]
+                                               for t in result]
+
+
+def _display(term) -> str:  # type: ignore[no-untyped-def]
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in PREFIXES.items():
+            if term.value.startswith(namespace) and len(term.value) > len(namespace):
+                return f"{prefix}:{term.value[len(namespace):]}"
+        return f"<{term.value}>"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+# --- remote endpoints --------------------------------------------------------------------------------
+
+REMOTE_ACCEPT = {
+    OutputFormat.JSON: "application/sparql-results+json", OutputFormat.XML: "application/sparql-results+xml",
+    OutputFormat.CSV: "text/csv", OutputFormat.TSV: "text/tab-separated-values",
+    OutputFormat.TURTLE: "text/turtle", OutputFormat.NTRIPLES: "application/n-triples",
+    OutputFormat.JSONLD: "application/ld+json", OutputFormat.RDFXML: "application/rdf+xml",
+}
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    url: str
+    timeout: float = 30.0
+    retries: int = 2
+    user: str | None = None
+    password: str | None = None
+
+
+def run_remote(endpoint: Endpoint, text: str, params: dict[str, ox.NamedNode | ox.Literal],
+               fmt: OutputFormat) -> bytes:
+    """Send the query with SPARQLWrapper; the raw response body in the asked format (JSON for tables)."""
+    from SPARQLWrapper import SPARQLWrapper
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    wrapper = SPARQLWrapper(endpoint.url)
+    wrapper.setQuery(with_values(text, params))
+    wrapper.setTimeout(int(max(1, endpoint.timeout)))
+    wrapper.setMethod("POST")
+    if endpoint.user:
+        wrapper.setCredentials(endpoint.user, endpoint.password or "")
+    wrapper.addCustomHttpHeader("Accept", REMOTE_ACCEPT.get(fmt, REMOTE_ACCEPT[OutputFormat.JSON]))
+    wrapper.setReturnFormat("json" if fmt in (OutputFormat.TABLE, OutputFormat.JSON) else fmt.value)
+    last: Exception | None = None
+    for attempt in range(endpoint.retries + 1):
+        try:
+            response = wrapper.query().response
+            return response.read()  # type: ignore[no-any-return]
+        except SPARQLWrapperException as exc:
+            raise EndpointError(f"{endpoint.url} rejected the query: {str(exc).strip()[:400]}",
+                                hint="check the query against the endpoint's SPARQL dialect") from exc
+        except Exception as exc:  # urllib raises URLError, HTTPError, socket timeouts, ConnectionError
+            last = exc
+            if getattr(exc, "code", None) in (400, 401, 403, 404):
+                break
+            time.sleep(min(2.0, 0.25 * 2 ** attempt))
+    raise EndpointError(f"{endpoint.url} did not answer: {last}",
+                        hint="check that the endpoint is up and the URL right; raise --timeout or --retries")
+
+
+def remote_rows(body: bytes) -> tuple[list[str], list[list[str]]]:
+    """Rows of a SPARQL JSON results document, for a table."""
+    import json
+
+    try:
+        document = json.load(io.BytesIO(body))
+    except ValueError as exc:
+        raise EndpointError(f"the endpoint did not return SPARQL JSON results: {body[:200]!r}") from exc
+    if "boolean" in document:
+        return ["result"], [["true" if document["boolean"] else "false"]]
+    names = document.get("head", {}).get("vars", [])
+    rows = [[(b.get(n) or {}).get("value", "") for n in names] for b in document.get("results", {}).get("bindings", [])]
+    return names, rows

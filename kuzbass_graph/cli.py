@@ -188,3 +188,25 @@ def _print_table(names: list[str], rows: list[list[str]]) -> None:
         table.add_row(*row)
     out.print(table)
     out.print(f"{len(rows)} row(s)")
+
+
+@app.command()
+def serve(
+    root: RootOption = None,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help="Folder of a build to serve "
+                                                 "[env: KUZBASS_OUT; default: dist].")] = None,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="Query worker processes.")] = 2,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds before a query is cancelled.")] = 30.0,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest result body, in bytes.")] = 50_000_000,
+) -> None:
+    """Serve the build: a read-only SPARQL endpoint at /sparql and a query editor at /."""
+    from .server import ServeOptions
+    from .server import serve as run_server
+
+    try:
+        run_server(Settings.load(root=root, out=dataset),
+                   ServeOptions(host=host, port=port, workers=workers, timeout=timeout, max_bytes=max_bytes))
+    except KuzbassError as exc:
+        raise _fail(exc) from None

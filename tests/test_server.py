@@ -1,0 +1,140 @@
+"""kuzbass serve: SPARQL 1.1 Protocol, content negotiation, read-only, time limit, result cap, pages."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from kuzbass_graph.config import Settings
+from kuzbass_graph.errors import ConfigError
+from kuzbass_graph.pipeline import build_project
+from kuzbass_graph.server import ServeOptions, make_server
+from kuzbass_graph.server.http import KuzbassServer, negotiate
+from kuzbass_graph.validation import Check
+
+pytestmark = pytest.mark.server
+LABELS = "SELECT ?label WHERE { person:alice-smith rdfs:label ?label }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+@pytest.fixture
+def server(settings: Settings) -> Iterator[str]:
+    build_project(settings, skip=frozenset({Check.REASONER}))
+    srv: KuzbassServer = make_server(settings, ServeOptions(port=0, workers=2, timeout=3.0, max_bytes=200_000))
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    host, port = srv.server_address[:2]
+    try:
+        yield f"http://{host}:{port}"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        srv.pool.close()
+
+
+def fetch(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,
+          method: str | None = None) -> tuple[int, str, bytes]:
+    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers["Content-Type"], response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers["Content-Type"], error.read()
+
+
+def get_query(base: str, query: str, **headers: str) -> tuple[int, str, bytes]:
+    return fetch(f"{base}/sparql?" + urllib.parse.urlencode({"query": query}), headers=headers)
+
+
+def test_get_query_answers_json_by_default(server: str) -> None:
+    status, media, body = get_query(server, LABELS)
+    assert status == 200 and media.startswith("application/sparql-results+json")
+    assert json.loads(body)["results"]["bindings"][0]["label"]["value"] == "Alice Smith"
+
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("text/csv", "text/csv"), ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+    ("text/html;q=0.9, text/csv;q=0.5", "text/csv"),
+])
+def test_content_negotiation_for_select(server: str, accept: str, expected: str) -> None:
+    status, media, body = get_query(server, LABELS, Accept=accept)
+    assert status == 200 and media.startswith(expected) and b"Alice Smith" in body
+
+
+def test_construct_in_rdf_formats(server: str) -> None:
+    query = "CONSTRUCT { ?s kz:foundedBy ?o } WHERE { ?s kz:foundedBy ?o }"
+    for accept, marker in (("text/turtle", b"kz:foundedBy"), ("application/n-triples", b"<https://w3id.org/"),
+                           ("application/ld+json", b"@id")):
+        status, media, body = get_query(server, query, Accept=accept)
+        assert status == 200 and media.startswith(accept) and marker in body
+
+
+def test_post_forms_of_the_protocol(server: str) -> None:
+    form = urllib.parse.urlencode({"query": LABELS}).encode()
+    status, _, body = fetch(f"{server}/sparql", data=form,
+                            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "text/csv"})
+    assert status == 200 and b"Alice Smith" in body
+    status, _, body = fetch(f"{server}/sparql", data=LABELS.encode(),
+                            headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+    assert status == 200 and b"Alice Smith" in body
+
+
+def test_updates_and_writes_are_refused(server: str) -> None:
+    form = urllib.parse.urlencode({"update": "DROP ALL"}).encode()
+    assert fetch(f"{server}/sparql", data=form, headers={"Content-Type": "application/x-www-form-urlencoded"})[0] == 403
+    assert fetch(f"{server}/sparql", data=b"DROP ALL", headers={"Content-Type": "application/sparql-update"})[0] == 403
+    assert fetch(f"{server}/sparql", data=b"x", method="PUT")[0] == 403
+    assert get_query(server, LABELS)[0] == 200  # the data is still there
+
+
+def test_syntax_error_is_a_400_with_a_message(server: str) -> None:
+    status, _, body = get_query(server, "SELECT WHERE {")
+    assert status == 400 and b"syntax error" in body
+
+
+def test_runaway_query_is_cancelled_while_others_are_served(server: str) -> None:
+    with ThreadPoolExecutor(max_workers=2) as executor:
+        slow = executor.submit(get_query, server, RUNAWAY)
+        time.sleep(0.3)
+        started = time.monotonic()
+        status, _, _ = get_query(server, LABELS)
+        assert status == 200 and time.monotonic() - started < 2.5
+        status, _, body = slow.result(timeout=30)
+    assert status == 503 and b"cancelled after 3 s" in body
+    assert get_query(server, LABELS)[0] == 200  # the pool replaced the killed worker
+
+
+def test_result_size_is_capped(server: str) -> None:
+    status, _, body = get_query(server, "SELECT * WHERE { ?s ?p ?o }")
+    assert status == 500 and b"larger than the cap" in body
+
+
+def test_editor_catalogue_and_dumps(server: str) -> None:
+    status, media, body = fetch(f"{server}/")
+    assert status == 200 and media.startswith("text/html") and b"yasgui.min.js" in body
+    status, _, body = fetch(f"{server}/static/vendor/yasgui/yasgui.min.js")
+    assert status == 200 and len(body) > 500_000
+    status, media, body = fetch(f"{server}/dumps/kuzbass.ttl")
+    assert status == 200 and media.startswith("text/turtle")
+    assert fetch(f"{server}/dumps/../pyproject.toml")[0] == 404
+    assert fetch(f"{server}/static/../../cli.py")[0] == 404
+
+
+def test_negotiation_prefers_the_highest_quality() -> None:
+    assert negotiate("text/csv;q=0.2, application/sparql-results+xml", None) == "application/sparql-results+xml"
+    assert negotiate("*/*", None) is None
+    assert negotiate(None, "tsv") == "text/tab-separated-values"
+
+
+def test_serving_without_a_build_says_to_build(settings: Settings) -> None:
+    with pytest.raises(ConfigError, match="kuzbass build"):
+        make_server(settings, ServeOptions(port=0))

@@ -1,4 +1,4 @@
-# Two entry points: `make run` (set up and build everything) and `make test` (set up, run every test).
+# Two entry points: `make run` (set up, build everything, serve it on 127.0.0.1:8000) and `make test`.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -14,6 +14,7 @@ $(STAMP): pyproject.toml
 
 run: $(STAMP)
 	$(BIN)/kuzbass build
+	$(BIN)/kuzbass serve
 
 build: $(STAMP)
 	$(BIN)/kuzbass build

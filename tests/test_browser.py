@@ -1,0 +1,61 @@
+"""The query editor in headless Chromium: loads offline, runs a catalogue query, shows results."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kuzbass_graph.config import Settings
+from kuzbass_graph.pipeline import build_project
+from kuzbass_graph.server import ServeOptions, make_server
+from kuzbass_graph.validation import Check
+
+pytestmark = [pytest.mark.browser, pytest.mark.server]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--no-first-run", "--disable-sync"]
+
+
+@pytest.fixture
+def site(settings: Settings, tmp_path: Path) -> Iterator[str]:
+    queries = settings.root / "queries"
+    queries.mkdir()
+    (queries / "founders.rq").write_text(
+        "# title: Founders\n# description: Who founded what.\n# question: Who founded Widget Works?\n"
+        "PREFIX kz: <https://w3id.org/kuzbass/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
+        "SELECT ?founder WHERE { ?org kz:foundedBy ?f . ?f rdfs:label ?founder }\n")
+    build_project(settings, skip=frozenset({Check.REASONER}))
+    srv = make_server(settings, ServeOptions(port=0, workers=1, timeout=10))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_address[1]}"
+    finally:
+        srv.shutdown()
+        srv.server_close()
+        srv.pool.close()
+
+
+def test_editor_runs_a_catalogue_query_without_leaving_the_origin(site: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "install Debian's chromium (apt-get install chromium); .ci/run does"
+    outside: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((site, "data:", "blob:")) else None)
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(site + "/")
+        page.wait_for_selector("#catalogue li")
+        page.click("#catalogue li[data-name=founders]")
+        page.wait_for_selector("text=Alice Smith", timeout=15000)
+        page.screenshot(path=str(tmp_path / "editor.png"))
+        browser.close()
+    assert errors == []
+    assert outside == []
+    assert (tmp_path / "editor.png").stat().st_size > 10_000

@@ -20,7 +20,19 @@ import pyoxigraph as ox
 from .dates import EdtfError, parse_bounds
 from .loader import DESCRIPTIONS_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, Workspace
 from .namespaces import (
-    CLAIM, GRAPH, ID, KZ, NODE, OA, RDF, RDF_TYPE, RDFS, RDFS_LABEL, SOURCE, STATEMENT, TIME, XSD,
+    CLAIM,
+    GRAPH,
+    ID,
+    KZ,
+    NODE,
+    OA,
+    RDF,
+    RDF_TYPE,
+    RDFS_LABEL,
+    SOURCE,
+    STATEMENT,
+    TIME,
+    XSD,
 )
 from .ontology import OntologyIndex
 from .sources import passage_iri, source_iri

@@ -49,3 +49,29 @@ def locate_text(ws: Workspace, text: str) -> tuple[Path, int] | None:
     if not head:
         return None
     return _search(ws.files, [re.compile(re.escape(head))])
+
+
+def locate_statement(ws: Workspace, graph: str | None, subject: str, predicate: str) -> tuple[Path, int] | None:
+    """The line writing a statement: the predicate's first line after the start of its claim graph
+    (or of its subject's description), falling back to the subject."""
+    for record in ws.files:
+        if graph is not None and graph not in record.claims:
+            continue
+        if graph is None and subject not in record.described:
+            continue
+        anchors = [re.compile(r"(?<![\w:/#-])" + re.escape(f) + r"(?![\w-])")
+                   for f in _forms(graph if graph else subject, record.prefixes)]
+        predicates = [re.compile(r"(?<![\w:/#-])" + re.escape(f) + r"(?![\w-])")
+                      for f in _forms(predicate, record.prefixes)]
+        start = None
+        for number, line in enumerate(record.lines, start=1):
+            if start is None:
+                if any(a.search(line) for a in anchors) and (graph is None or "{" in line):
+                    start = number
+                else:
+                    continue
+            if any(p.search(line) for p in predicates):
+                return record.path, number
+        if start is not None:
+            return record.path, start
+    return locate_iri(ws, subject)

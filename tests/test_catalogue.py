@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from kuzbass_graph.catalogue import (
-    catalogue_markdown, from_tsv, is_ordered, load_catalogue, parse_query_file, run_query, same_result, to_tsv,
+    catalogue_markdown,
+    from_tsv,
+    is_ordered,
+    load_catalogue,
+    parse_query_file,
+    run_query,
+    same_result,
+    to_tsv,
 )
 from kuzbass_graph.errors import InputError
 from kuzbass_graph.pipeline import Outcome

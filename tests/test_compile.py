@@ -12,7 +12,16 @@ from kuzbass_graph.config import Settings
 from kuzbass_graph.loader import load_workspace
 from kuzbass_graph.ontology import index_ontology
 from tests.fixture_project import (
-    ALICE, ALICE_HEAD, BOB, FOUNDING_CLAIM, KZ, PASSAGE_3, SPELLING_CLAIM, STAFF_CLAIM, WIDGET_WORKS, make_project,
+    ALICE,
+    ALICE_HEAD,
+    BOB,
+    FOUNDING_CLAIM,
+    KZ,
+    PASSAGE_3,
+    SPELLING_CLAIM,
+    STAFF_CLAIM,
+    WIDGET_WORKS,
+    make_project,
 )
 
 

@@ -78,16 +78,18 @@ def test_unknown_class_and_unit_fail(tmp_path: Path) -> None:
     assert "kz:unit-persons is not a term of the ontology" in messages
 
 
-def test_language_tag_on_a_string_property_fails(tmp_path: Path) -> None:
+def test_language_tag_on_a_string_property_fails_at_the_statement(tmp_path: Path) -> None:
     bad = CURATED.replace('kz:measure "workers"', 'kz:measure "workers"@en')
     problems = problems_for(tmp_path, bad)
     assert len(problems) == 1 and "without a language tag" in (problems[0].hint or "")
+    assert problems[0].line == line_of(bad, '"workers"@en')
 
 
-def test_value_against_the_range_fails(tmp_path: Path) -> None:
+def test_value_against_the_range_fails_at_the_statement(tmp_path: Path) -> None:
     bad = CURATED.replace("kz:locatedIn place:testtown", "kz:locatedIn person:bob-jones")
     problems = problems_for(tmp_path, bad)
     assert len(problems) == 1 and "expects its value to be a kz:Location" in problems[0].message
+    assert problems[0].line == line_of(bad, "kz:locatedIn person:bob-jones")
 
 
 def test_literal_for_an_object_property_fails(tmp_path: Path) -> None:
@@ -99,3 +101,4 @@ def test_invalid_edtf_date_fails(tmp_path: Path) -> None:
     bad = CURATED.replace('kz:foundingDate "1923~"', 'kz:foundingDate "about 1923"')
     problems = problems_for(tmp_path, bad)
     assert [p.check for p in problems] == ["dates"]
+    assert problems[0].line == line_of(bad, "about 1923")

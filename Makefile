@@ -20,6 +20,8 @@ build: $(STAMP)
 	$(BIN)/kuzbass build
 
 test: $(STAMP)
+	$(BIN)/ruff check kuzbass_graph tests
+	$(BIN)/mypy kuzbass_graph
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)

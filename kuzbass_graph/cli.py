@@ -77,7 +77,8 @@ def validate(
 @app.command()
 def build(
     root: RootOption = None,
-    out_dir: Annotated[Path | None, typer.Option("--out", help="Output folder [env: KUZBASS_OUT; default: dist].")] = None,
+    out_dir: Annotated[Path | None, typer.Option(
+        "--out", help="Output folder [env: KUZBASS_OUT; default: dist].")] = None,
     base_iri: Annotated[str | None, typer.Option("--base-iri", help="Base IRI of the published graph "
                                                  "[env: KUZBASS_BASE_IRI].")] = None,
     skip: SkipOption = None,
@@ -144,8 +145,9 @@ def query(
     endpoint: Annotated[str | None, typer.Option("--endpoint", help="Query this SPARQL 1.1 endpoint instead.")] = None,
     fmt: Annotated[str, typer.Option("--format", help="table, csv, tsv, json, xml (SELECT/ASK); "
                                      "turtle, ntriples, jsonld, rdfxml (CONSTRUCT/DESCRIBE).")] = "table",
-    param: Annotated[list[str] | None, typer.Option("--param", help="Bind a variable: name=value, where value "
-                                                    "is <iri>, prefix:name, \"text\"@lang or a number. Repeatable.")] = None,
+    param: Annotated[list[str] | None, typer.Option(
+        "--param", help="Bind a variable: name=value, where value is <iri>, prefix:name, \"text\"@lang or a "
+        "number. Repeatable.")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a remote endpoint.")] = 30.0,
     retries: Annotated[int, typer.Option("--retries", help="Retries when a remote endpoint does not answer.")] = 2,
     user: Annotated[str | None, typer.Option("--user", help="User for HTTP basic auth at the endpoint.")] = None,
@@ -158,7 +160,8 @@ def query(
     try:
         output = q.OutputFormat(fmt)
     except ValueError:
-        err.print(f"[bold red]error:[/] unknown --format {fmt!r}; use one of: {', '.join(f.value for f in q.OutputFormat)}")
+        choices = ", ".join(f.value for f in q.OutputFormat)
+        err.print(f"[bold red]error:[/] unknown --format {fmt!r}; use one of: {choices}")
         raise typer.Exit(2) from None
     try:
         settings = Settings.load(root=root, out=dataset)

@@ -70,7 +70,7 @@ def _digest(*parts: str, size: int = 16) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:size]
 
 
-def _term_key(term: ox.NamedNode | ox.BlankNode | ox.Literal) -> str:
+def _term_key(term: object) -> str:
     return "_" if isinstance(term, ox.BlankNode) else str(term)
 
 

@@ -18,10 +18,12 @@ QUERY_CATALOGUE = ROOT / "queries" / "README.md"
 def cli_reference() -> str:
     runner = CliRunner()
     command = typer.main.get_command(app)
-    sections = ["# CLI reference", "", "Generated from `kuzbass --help` by `make docs`; a test fails when it drifts.", ""]
+    sections = ["# CLI reference", "",
+                "Generated from `kuzbass --help` by `make docs`; a test fails when it drifts.", ""]
     for name in [None, *sorted(getattr(command, "commands", {}))]:
         args = [name, "--help"] if name else ["--help"]
-        result = runner.invoke(app, args, prog_name="kuzbass", terminal_width=100, env={"COLUMNS": "100", "TERM": "dumb"})
+        result = runner.invoke(app, args, prog_name="kuzbass", terminal_width=100,
+                               env={"COLUMNS": "100", "TERM": "dumb"})
         sections += [f"## kuzbass {name}" if name else "## kuzbass", "", "```", result.output.rstrip(), "```", ""]
     return "\n".join(sections)
 

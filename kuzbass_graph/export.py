@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
@@ -73,14 +73,13 @@ def write_dumps(compiled: Compiled, ws: Workspace, folder: Path, *, base_iri: st
     sizes: dict[str, int] = {}
     for fmt in DumpFormat:
         target = folder / fmt.value
-        if fmt is DumpFormat.CLAIMS:
-            items: Iterable[ox.Quad | ox.Triple] = sorted((move(q) for q in _claims_view(ws)), key=str)
-        elif fmt in (DumpFormat.NQUADS, DumpFormat.TRIG):
-            items = sorted(quads, key=str)
-        else:
-            items = triples
         use_prefixes = prefixes if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-        ox.serialize(items, output=str(target), format=fmt.rdf_format, prefixes=use_prefixes)
+        if fmt in (DumpFormat.CLAIMS, DumpFormat.NQUADS, DumpFormat.TRIG):
+            items = sorted((move(q) for q in _claims_view(ws)), key=str) if fmt is DumpFormat.CLAIMS else \
+                sorted(quads, key=str)
+            ox.serialize(items, output=str(target), format=fmt.rdf_format, prefixes=use_prefixes)
+        else:
+            ox.serialize(triples, output=str(target), format=fmt.rdf_format, prefixes=use_prefixes)
         sizes[fmt.value] = target.stat().st_size
     return sizes
 

@@ -97,7 +97,8 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
             "checks": [str(c) for c in outcome.report.ran], "seconds": outcome.timings, "files": sizes,
             "coverage": {"content_sentences": len(coverage.sentences), "cited": coverage.cited,
                          "share": round(coverage.share, 4)},
-            "sources": {name: {"sha256": s.sha256, "passages": len(s.passages)} for name, s in outcome.ws.sources.items()},
+            "sources": {name: {"sha256": s.sha256, "passages": len(s.passages)}
+                        for name, s in outcome.ws.sources.items()},
         })
     return (f"{outcome.summary()}; coverage {coverage.share:.1%} -> {settings.out} "
             f"in {outcome.timings['total']:.1f} s")

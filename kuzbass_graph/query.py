@@ -99,7 +99,8 @@ def parse_term(text: str) -> ox.NamedNode | ox.Literal:
             return ox.Literal(text, datatype=ox.NamedNode(XSD + ("decimal" if "." in text else "integer")))
     except ValueError as exc:
         raise ConfigError(f"cannot read {text!r} as an RDF term ({exc})",
-                          hint="write <https://...>, a known prefix such as person:sebald-rutgers, or \"text\"@en") from exc
+                          hint="write <https://...>, a known prefix such as person:sebald-rutgers, "
+                               "or \"text\"@en") from exc
     return ox.Literal(text)
 
 
@@ -109,7 +110,8 @@ def parse_params(items: list[str]) -> dict[str, ox.NamedNode | ox.Literal]:
         name, sep, value = item.partition("=")
         name = name.strip().lstrip("?$")
         if not sep or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-            raise ConfigError(f"bad --param {item!r}", hint="write --param name=value, e.g. --param person=person:sebald-rutgers")
+            raise ConfigError(f"bad --param {item!r}",
+                              hint="write --param name=value, e.g. --param person=person:sebald-rutgers")
         params[name] = parse_term(value)
     return params
 
@@ -153,11 +155,14 @@ def serialize_local(result, fmt: OutputFormat) -> bytes:  # type: ignore[no-unty
     """A local result in a file format (every format but table)."""
     if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
         if fmt.is_rdf:
-            raise ConfigError(f"--format {fmt} is for CONSTRUCT and DESCRIBE results", hint="use table, csv, tsv, json or xml")
-        return result.serialize(format=RESULTS_FORMATS[fmt])  # type: ignore[no-any-return]
+            raise ConfigError(f"--format {fmt} is for CONSTRUCT and DESCRIBE results",
+                              hint="use table, csv, tsv, json or xml")
+        return result.serialize(format=RESULTS_FORMATS[fmt]) or b""
     if not fmt.is_rdf:
-        raise ConfigError(f"--format {fmt} is for SELECT and ASK results", hint="use turtle, ntriples, jsonld or rdfxml")
-    return ox.serialize(result, format=RDF_FORMATS[fmt], prefixes=PREFIXES if fmt is OutputFormat.TURTLE else None)
+        raise ConfigError(f"--format {fmt} is for SELECT and ASK results",
+                          hint="use turtle, ntriples, jsonld or rdfxml")
+    return ox.serialize(result, format=RDF_FORMATS[fmt],
+                        prefixes=PREFIXES if fmt is OutputFormat.TURTLE else None) or b""
 
 
 def rows_of(result) -> tuple[list[str], list[list[str]]]:  # type: ignore[no-untyped-def]

@@ -31,13 +31,15 @@ def compiled(settings: Settings) -> Compiled:
     return compile_workspace(ws, index_ontology(ws.store))
 
 
-def has(compiled: Compiled, s: str, p: str, o: ox.NamedNode | ox.Literal | str, graph: ox.NamedNode = DATA_GRAPH) -> bool:
+def has(compiled: Compiled, s: str, p: str, o: ox.NamedNode | ox.Literal | str,
+        graph: ox.NamedNode = DATA_GRAPH) -> bool:
     obj = ox.NamedNode(o) if isinstance(o, str) else o
     return any(True for _ in compiled.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), obj, graph))
 
 
 def values(compiled: Compiled, s: str, p: str, graph: ox.NamedNode = DATA_GRAPH) -> list[str]:
-    return sorted(q.object.value for q in compiled.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, graph))
+    quads = compiled.store.quads_for_pattern(ox.NamedNode(s), ox.NamedNode(p), None, graph)
+    return sorted(q.object.value for q in quads)
 
 
 def test_inverses_and_symmetric_properties_are_materialized(compiled: Compiled) -> None:

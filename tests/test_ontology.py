@@ -31,7 +31,8 @@ def test_the_model_is_fine_grained_enough() -> None:
 
 def test_every_term_has_a_label_and_a_comment() -> None:
     g = ontology()
-    terms = own(g, OWL.Class) | own(g, OWL.ObjectProperty) | own(g, OWL.DatatypeProperty) | own(g, OWL.AnnotationProperty)
+    terms = (own(g, OWL.Class) | own(g, OWL.ObjectProperty) | own(g, OWL.DatatypeProperty)
+             | own(g, OWL.AnnotationProperty))
     missing = sorted(str(t) for t in terms if g.value(t, RDFS.label) is None or g.value(t, RDFS.comment) is None)
     assert missing == []
 

@@ -51,6 +51,7 @@ def serve(settings: Settings, options: ServeOptions) -> None:
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s")
     server = make_server(settings, options)
     host, port = server.server_address[:2]
+    host = host.decode() if isinstance(host, bytes) else host
     print(f"kuzbass-graph: SPARQL endpoint http://{host}:{port}/sparql, editor http://{host}:{port}/ "
           f"(read-only; Ctrl-C stops)", file=sys.stderr, flush=True)
     try:

@@ -135,7 +135,7 @@ class RequestHandler(BaseHTTPRequestHandler):
                    b"this endpoint is read-only: SPARQL Update and Graph Store writes are refused\n")
 
     def _query(self, text: str, params: dict[str, list[str]]) -> None:
-        media = negotiate(self.headers.get("Accept"), (params.get("format") or [None])[0])
+        media = negotiate(self.headers.get("Accept"), (params.get("format") or [""])[0] or None)
         job = Job(text, media, tuple(params.get("default-graph-uri", ())), tuple(params.get("named-graph-uri", ())))
         answer: Answer = self.server.pool.run(job)
         self._send(answer.status, answer.media_type, answer.body)
@@ -157,7 +157,8 @@ class RequestHandler(BaseHTTPRequestHandler):
                  ".trig": "application/trig", ".json": "application/json", ".md": "text/markdown"}[path.suffix]
         self._send(200, media + "; charset=utf-8", path.read_bytes())
 
-    def _send(self, status: int, media: str, body: bytes, *, allow: str | None = None, cache: str | None = None) -> None:
+    def _send(self, status: int, media: str, body: bytes, *,
+              allow: str | None = None, cache: str | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", media)
         self.send_header("Content-Length", str(len(body)))

@@ -3,6 +3,7 @@ while the other workers keep serving."""
 
 from __future__ import annotations
 
+import io
 import multiprocessing as mp
 import queue
 import threading
@@ -10,6 +11,7 @@ import time
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
 QUERY_KINDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 
@@ -33,33 +35,29 @@ class ResultTooLarge(Exception):
     pass
 
 
-class _CappedBuffer:
+class _CappedBuffer(io.BytesIO):
+    """An in-memory body that refuses to grow past `cap` bytes."""
+
     def __init__(self, cap: int) -> None:
+        super().__init__()
         self.cap = cap
-        self.parts: list[bytes] = []
-        self.size = 0
 
-    def write(self, data: bytes) -> int:
-        self.size += len(data)
-        if self.size > self.cap:
+    def write(self, data: Any) -> int:
+        if self.tell() + len(data) > self.cap:
             raise ResultTooLarge()
-        self.parts.append(bytes(data))
-        return len(data)
-
-    def flush(self) -> None:
-        pass
+        return super().write(data)
 
 
 def _error(status: int, message: str) -> Answer:
     return Answer(status, "text/plain; charset=utf-8", (message.rstrip() + "\n").encode("utf-8"))
 
 
-def _execute(store, job: Job, max_bytes: int, formats: dict[str, object]) -> Answer:  # type: ignore[no-untyped-def]
+def _execute(store: Any, job: Job, max_bytes: int, formats: dict[str, dict[str, Any]]) -> Answer:
     import pyoxigraph as ox
 
     from ..namespaces import PREFIXES
 
-    kwargs: dict[str, object] = {}
+    kwargs: dict[str, Any] = {}
     if job.default_graphs:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in job.default_graphs]
     else:
@@ -75,11 +73,11 @@ def _execute(store, job: Job, max_bytes: int, formats: dict[str, object]) -> Ans
     buffer = _CappedBuffer(max_bytes)
     try:
         if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
-            media = job.media_type if job.media_type in formats["results"] else "application/sparql-results+json"  # type: ignore[operator]
-            result.serialize(buffer, format=formats["results"][media])  # type: ignore[index]
+            media = job.media_type if job.media_type in formats["results"] else "application/sparql-results+json"
+            result.serialize(buffer, format=formats["results"][media])
         else:
-            media = job.media_type if job.media_type in formats["rdf"] else "text/turtle"  # type: ignore[operator]
-            rdf_format = formats["rdf"][media]  # type: ignore[index]
+            media = job.media_type if job.media_type in formats["rdf"] else "text/turtle"
+            rdf_format = formats["rdf"][media]
             with_prefixes = rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG)
             ox.serialize(result, buffer, format=rdf_format, prefixes=PREFIXES if with_prefixes else None)
     except ResultTooLarge:
@@ -88,10 +86,10 @@ def _execute(store, job: Job, max_bytes: int, formats: dict[str, object]) -> Ans
         if isinstance(exc.__context__, ResultTooLarge) or "ResultTooLarge" in repr(exc):
             return _error(500, f"the result is larger than the cap of {max_bytes} bytes; add a LIMIT")
         return _error(500, f"query failed while writing results: {exc}")
-    return Answer(200, media + ("; charset=utf-8" if media.startswith("text/") else ""), b"".join(buffer.parts))
+    return Answer(200, str(media) + ("; charset=utf-8" if str(media).startswith("text/") else ""), buffer.getvalue())
 
 
-def _formats() -> dict[str, dict[str, object]]:
+def _formats() -> dict[str, dict[str, Any]]:
     import pyoxigraph as ox
 
     return {
@@ -128,8 +126,8 @@ def _worker_main(store_dir: str, max_bytes: int, conn: Connection) -> None:
         conn.send(_execute(store, job, max_bytes, formats))
 
 
-RESULT_MEDIA_TYPES = tuple(_formats()["results"])  # type: ignore[arg-type]
-RDF_MEDIA_TYPES = tuple(_formats()["rdf"])  # type: ignore[arg-type]
+RESULT_MEDIA_TYPES = tuple(_formats()["results"])
+RDF_MEDIA_TYPES = tuple(_formats()["rdf"])
 
 
 class _Worker:
@@ -153,7 +151,8 @@ class QueryPool:
     """A fixed number of worker processes; a job waits for a free one, and a job that runs past its
     timeout has its worker killed and replaced."""
 
-    def __init__(self, store_dir: Path, *, workers: int = 2, timeout: float = 30.0, max_bytes: int = 50_000_000) -> None:
+    def __init__(self, store_dir: Path, *, workers: int = 2, timeout: float = 30.0,
+                 max_bytes: int = 50_000_000) -> None:
         self.store_dir = store_dir
         self.timeout = timeout
         self.max_bytes = max_bytes

@@ -30,7 +30,7 @@ def _owl2(triple: ox.Triple) -> bool:
 
 
 def _ntriples(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize([t for t in triples if _owl2(t)], format=ox.RdfFormat.N_TRIPLES)
+    return ox.serialize([t for t in triples if _owl2(t)], format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _run_hermit(nt: bytes) -> tuple[bool, list[str]]:

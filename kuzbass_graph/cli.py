@@ -213,3 +213,35 @@ def serve(
                    ServeOptions(host=host, port=port, workers=workers, timeout=timeout, max_bytes=max_bytes))
     except KuzbassError as exc:
         raise _fail(exc) from None
+
+
+@app.command()
+def publish(
+    endpoint: Annotated[str, typer.Option("--endpoint", help="SPARQL query endpoint of the store.")],
+    update_endpoint: Annotated[str | None, typer.Option(
+        "--update-endpoint", help="SPARQL Update endpoint (default: the query endpoint).")] = None,
+    store_endpoint: Annotated[str | None, typer.Option(
+        "--store-endpoint", help="Graph Store Protocol endpoint; without it the upload uses INSERT DATA.")] = None,
+    graph: Annotated[str, typer.Option("--graph", help="Target graph IRI, replaced as a whole.")] =
+        "https://w3id.org/kuzbass/graph/kuzbass",
+    root: RootOption = None,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help="Folder of a build to publish "
+                                                 "[env: KUZBASS_OUT; default: dist].")] = None,
+    user: Annotated[str | None, typer.Option("--user", help="User for HTTP basic auth.")] = None,
+    password: Annotated[str | None, typer.Option("--password", envvar="KUZBASS_PASSWORD",
+                                                 help="Password for HTTP basic auth [env: KUZBASS_PASSWORD].")] = None,
+    chunk: Annotated[int, typer.Option("--chunk", min=1, help="Triples per INSERT DATA request.")] = 5000,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each request.")] = 120.0,
+) -> None:
+    """Replace a graph of a remote store with the build: stage, verify the count, then swap (MOVE)."""
+    from .publish import Target
+    from .publish import publish as run_publish
+
+    try:
+        settings = Settings.load(root=root, out=dataset)
+        target = Target(endpoint, update_endpoint or endpoint, graph, store_endpoint, user, password, timeout)
+        report = run_publish(target, settings.out / "kuzbass.nq", chunk=chunk)
+    except KuzbassError as exc:
+        raise _fail(exc) from None
+    out.print(f"[green]published:[/] {report.triples} triples to <{report.graph}> by {report.protocol} "
+              f"in {report.seconds:.1f} s")

@@ -230,7 +230,7 @@ def publish(
     user: Annotated[str | None, typer.Option("--user", help="User for HTTP basic auth.")] = None,
     password: Annotated[str | None, typer.Option("--password", envvar="KUZBASS_PASSWORD",
                                                  help="Password for HTTP basic auth [env: KUZBASS_PASSWORD].")] = None,
-    chunk: Annotated[int, typer.Option("--chunk", min=1, help="Triples per INSERT DATA request.")] = 5000,
+    chunk: Annotated[int, typer.Option("--chunk", min=1, help="Triples per INSERT DATA request.")] = 1000,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each request.")] = 120.0,
 ) -> None:
     """Replace a graph of a remote store with the build: stage, verify the count, then swap (MOVE)."""

@@ -22,7 +22,7 @@ import pyoxigraph as ox
 
 from .errors import ConfigError, KuzbassError
 
-DEFAULT_CHUNK = 5_000
+DEFAULT_CHUNK = 1_000  # Virtuoso refuses much larger INSERT DATA requests
 
 
 class PublishError(KuzbassError):
@@ -102,7 +102,12 @@ def upload(target: Target, graph: str, triples: list[ox.Triple], *, chunk: int =
         return "graph store protocol"
     for part in _chunks(triples, chunk):
         body = (ox.serialize(part, format=ox.RdfFormat.N_TRIPLES) or b"").decode("utf-8")
-        update(target, f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
+        if any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in part):
+            # some stores (Virtuoso) refuse blank nodes in INSERT DATA; a template with an empty WHERE
+            # inserts them once, with one fresh node per label
+            update(target, f"INSERT {{ GRAPH <{graph}> {{\n{body}}} }} WHERE {{}}")
+        else:
+            update(target, f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}}} }}")
     return "SPARQL Update"
 
 

@@ -245,3 +245,66 @@ def publish(
         raise _fail(exc) from None
     out.print(f"[green]published:[/] {report.triples} triples to <{report.graph}> by {report.protocol} "
               f"in {report.seconds:.1f} s")
+
+
+reconcile_app = typer.Typer(help="Find and accept links to external identifiers (Wikidata).", no_args_is_help=True)
+app.add_typer(reconcile_app, name="reconcile")
+
+
+@reconcile_app.command("wikidata")
+def reconcile_wikidata(
+    root: RootOption = None,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help="Folder of a build "
+                                                 "[env: KUZBASS_OUT; default: dist].")] = None,
+    endpoint: Annotated[str, typer.Option("--endpoint", help="Wikidata SPARQL endpoint.")] =
+        "https://query.wikidata.org/sparql",
+    review: Annotated[Path | None, typer.Option("--out", help="Review table to write "
+                                                "(default: <dataset>/reconcile/wikidata-review.csv).")] = None,
+    kind: Annotated[list[str] | None, typer.Option("--kind", help="person, place, organization (repeatable; "
+                                                   "default: all three).")] = None,
+    min_score: Annotated[float, typer.Option("--min-score", help="Leave out candidates below this score.")] = 0.3,
+    batch: Annotated[int, typer.Option("--batch", min=1, help="Names per request.")] = 20,
+    pause: Annotated[float, typer.Option("--pause", help="Seconds between requests (be kind to the service).")] = 1.0,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for each request.")] = 60.0,
+) -> None:
+    """Query Wikidata for candidates and write a review table (entity, candidate, label, description, score,
+    reasons); mark rows to keep in its 'accept' column, then run `kuzbass reconcile accept`."""
+    from . import query as q
+    from . import reconcile as rc
+
+    kinds = kind or list(rc.KINDS)
+    unknown = [k for k in kinds if k not in rc.KINDS]
+    try:
+        if unknown:
+            raise KuzbassError(f"unknown --kind {', '.join(unknown)}", hint="use person, place or organization")
+        settings = Settings.load(root=root, out=dataset)
+        subjects = rc.subjects_of(q.open_local(settings), kinds)
+        started = rc.now()
+        candidates = rc.find_candidates(subjects, q.Endpoint(endpoint, timeout, 2), batch=batch, pause=pause)
+        target = review or settings.out / "reconcile" / "wikidata-review.csv"
+        written = rc.write_review(target, candidates, service=endpoint, started=started, min_score=min_score)
+    except KuzbassError as exc:
+        raise _fail(exc) from None
+    out.print(f"{len(subjects)} entities, {written} candidates scored {min_score} or more -> {target}")
+
+
+@reconcile_app.command("accept")
+def reconcile_accept(
+    review: Annotated[Path, typer.Argument(help="A review table written by `kuzbass reconcile wikidata`.")],
+    accepted_by: Annotated[str, typer.Option("--by", help="Who reviewed the table (recorded with each link).")],
+    root: RootOption = None,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help="Folder of a build "
+                                                 "[env: KUZBASS_OUT; default: dist].")] = None,
+) -> None:
+    """Write the rows marked in the 'accept' column as links (skos:exactMatch, owl:sameAs) to
+    data/links/wikidata.trig, each with its run, score and reasons."""
+    from . import query as q
+    from . import reconcile as rc
+
+    try:
+        settings = Settings.load(root=root, out=dataset)
+        known = {s.iri for s in rc.subjects_of(q.open_local(settings), list(rc.KINDS))}
+        count = rc.accept(review, settings.links_dir / "wikidata.trig", accepted_by=accepted_by, known=known)
+    except KuzbassError as exc:
+        raise _fail(exc) from None
+    out.print(f"accepted {count} link(s) -> {settings.links_dir / 'wikidata.trig'}; run `kuzbass validate`")

@@ -24,6 +24,7 @@ from .namespaces import (
     GRAPH,
     ID,
     KZ,
+    LINK,
     NODE,
     OA,
     RDF,
@@ -49,7 +50,7 @@ def _n(iri: str) -> ox.NamedNode:
 
 TYPE = _n(RDF_TYPE)
 LABEL = _n(RDFS_LABEL)
-CLAIM_METADATA = frozenset({KZ + "quote", KZ + "passage", KZ + "conflictsWith"})
+PROVENANCE_SUBJECTS = (CLAIM, LINK, ID + "reconciliation/")
 HELPER_CLASSES = frozenset({KZ + "Locatable", KZ + "Location", KZ + "Collective", KZ + "Dated"})
 
 
@@ -114,14 +115,14 @@ class _Builder:
 
     def collect(self) -> None:
         store = self.ws.store
-        claims = {g.value for g in self.ws.claim_graphs()}
+        claims = {g.value for g in self.ws.claim_graphs()} | {g.value for g in self.ws.link_graphs()}
         quads = [q for q in store.quads_for_pattern(None, None, None, None)
                  if q.graph_name == DESCRIPTIONS_GRAPH or q.graph_name.value in claims]
         mapping = _skolem_map(quads)
         for q in quads:
             triple: Triple = (_skolemize(q.subject, mapping), q.predicate, _skolemize(q.object, mapping))
             if q.graph_name == DESCRIPTIONS_GRAPH:
-                if q.subject.value.startswith(CLAIM):
+                if q.subject.value.startswith(PROVENANCE_SUBJECTS):
                     self.prov.append(triple)
                 else:
                     self.data.add(triple)
@@ -231,6 +232,8 @@ class _Builder:
                 if isinstance(term, ox.NamedNode) and term.value.startswith(ID) and \
                         not term.value.startswith((CLAIM, SOURCE, STATEMENT)):
                     for claim in claims:
+                        if not claim.startswith(CLAIM):
+                            continue
                         t = (term, mentioned, _n(claim))
                         if t not in self.data:
                             self.data.add(t)
@@ -285,7 +288,7 @@ class _Builder:
 
     def provenance(self) -> None:
         prov = self.prov
-        cited_claims = {c for claims in self.citations.values() for c in claims}
+        cited_claims = {c for claims in self.citations.values() for c in claims if c.startswith(CLAIM)}
         quotes = {s.value: o for s, p, o in prov if p.value == KZ + "quote"}
         passages = {s.value: o for s, p, o in prov if p.value == KZ + "passage"}
         for claim in sorted(cited_claims):
@@ -345,7 +348,8 @@ def compile_workspace(ws: Workspace, onto: OntologyIndex) -> Compiled:
     counts["ontology"] = sum(1 for _ in store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
     counts["data"] = len(builder.data)
     counts["provenance"] = len(set(builder.prov))
-    counts["claims"] = len({c for cs in builder.citations.values() for c in cs})
+    counts["claims"] = len({c for cs in builder.citations.values() for c in cs if c.startswith(CLAIM)})
+    counts["links"] = len({c for cs in builder.citations.values() for c in cs if c.startswith(LINK)})
     counts["entities"] = len({s for s, p, o in builder.data if p == LABEL and s.value.startswith(ID)})
     return Compiled(store=store, counts=counts, reasoner_input=reasoner_input)
 

@@ -4,7 +4,7 @@ Graphs of the store:
 - GRAPH/ontology: ontology/*.ttl
 - GRAPH/descriptions: the default graphs of the curated files (entity declarations, claim metadata)
 - GRAPH/sources: data/sources/*.ttl (descriptions of the sources)
-- one graph per claim, named by the claim IRI
+- one graph per claim (named claim:...), and one per link to an external identifier (named link:...)
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from .config import Settings
 from .errors import ConfigError, InputError
-from .namespaces import GRAPH
+from .namespaces import CLAIM, GRAPH, LINK
 from .sources import Source, discover_sources
 
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH + "ontology")
@@ -52,8 +52,14 @@ class Workspace:
     sources: dict[str, Source]
     ontology_files: list[CuratedFile]
 
+    def curated_graphs(self) -> list[ox.NamedNode | ox.BlankNode]:
+        return [g for g in self.store.named_graphs() if g not in FIXED_GRAPHS]
+
     def claim_graphs(self) -> list[ox.NamedNode]:
-        return [g for g in self.store.named_graphs() if isinstance(g, ox.NamedNode) and g not in FIXED_GRAPHS]
+        return [g for g in self.curated_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(CLAIM)]
+
+    def link_graphs(self) -> list[ox.NamedNode]:
+        return [g for g in self.curated_graphs() if isinstance(g, ox.NamedNode) and g.value.startswith(LINK)]
 
     def file_of_claim(self, claim: str) -> CuratedFile | None:
         return next((f for f in self.files if claim in f.claims), None)

@@ -8,6 +8,8 @@ KZ = DEFAULT_BASE + "ontology#"
 ONTOLOGY_IRI = DEFAULT_BASE + "ontology"
 ID = DEFAULT_BASE + "id/"
 CLAIM = ID + "claim/"
+LINK = ID + "link/"
+RECONCILIATION = ID + "reconciliation/"
 SOURCE = ID + "source/"
 STATEMENT = ID + "statement/"
 NODE = ID + "node/"
@@ -59,6 +61,9 @@ PREFIXES: dict[str, str] = {
     "quantity": ID + "quantity/",
     "role": ID + "role/",
     "claim": CLAIM,
+    "link": LINK,
+    "reconciliation": RECONCILIATION,
+    "wd": "http://www.wikidata.org/entity/",
     "statement": STATEMENT,
     "node": NODE,
 }
@@ -69,4 +74,7 @@ UNCITED_PREDICATES = frozenset({
     RDF_TYPE, RDFS_LABEL, RDFS + "comment", DCTERMS + "description",
     SKOS + "editorialNote", SKOS + "scopeNote", SKOS + "note",
     KZ + "quote", KZ + "passage", KZ + "conflictsWith",
+    # the provenance of links and reconciliation runs (data/links/)
+    PROV + "wasGeneratedBy", PROV + "startedAtTime", KZ + "service", KZ + "toolVersion", KZ + "score",
+    KZ + "reasons", KZ + "acceptedBy",
 })

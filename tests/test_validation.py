@@ -102,3 +102,32 @@ def test_invalid_edtf_date_fails(tmp_path: Path) -> None:
     problems = problems_for(tmp_path, bad)
     assert [p.check for p in problems] == ["dates"]
     assert problems[0].line == line_of(bad, "about 1923")
+
+
+LINKS = """@prefix kz: <https://w3id.org/kuzbass/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/kuzbass/id/link/person-alice-smith-q1> {
+    <https://w3id.org/kuzbass/id/person/alice-smith> skos:exactMatch <http://www.wikidata.org/entity/Q1> ;
+        kz:occupation "engineer" .
+}
+<https://w3id.org/kuzbass/id/link/person-alice-smith-q1> a kz:Link ; kz:score 1.5 ;
+    prov:wasGeneratedBy <https://w3id.org/kuzbass/id/reconciliation/run> .
+"""
+
+
+def test_links_must_hold_only_links_with_a_run_and_a_score(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p")
+    (root / "data" / "links").mkdir()
+    (root / "data" / "links" / "wikidata.trig").write_text(LINKS)
+    problems = validate_curation(load_workspace(Settings.load(root=root))).problems
+    messages = " | ".join(p.message for p in problems if p.check == "links")
+    assert "score" in messages and "kz:Reconciliation" in messages and "holds only" in messages.replace(
+        "links hold only", "holds only")
+    assert all(p.path is not None and p.path.name == "wikidata.trig" for p in problems if p.check == "links")
+
+
+def test_a_graph_that_is_neither_claim_nor_link_fails(tmp_path: Path) -> None:
+    bad = CURATED + '<https://example.org/g> { <https://w3id.org/kuzbass/id/person/bob-jones> kz:occupation "x" . }\n'
+    assert any("neither a claim nor a link" in p.message for p in problems_for(tmp_path, bad))

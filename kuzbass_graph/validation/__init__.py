@@ -10,11 +10,12 @@ from ..errors import Problem
 from ..loader import Workspace
 from ..ontology import OntologyIndex, index_ontology
 from .declarations import check_dates, check_declarations
-from .provenance import check_claims
+from .provenance import check_claims, check_links
 
 
 class Check(StrEnum):
     CLAIMS = "claims"
+    LINKS = "links"
     DECLARATIONS = "declarations"
     DATES = "dates"
     SHAPES = "shapes"
@@ -37,6 +38,7 @@ def validate_curation(ws: Workspace, *, skip: frozenset[Check] = frozenset(),
     onto = onto or index_ontology(ws.store)
     checks: list[tuple[Check, Callable[[], list[Problem]]]] = [
         (Check.CLAIMS, lambda: check_claims(ws)),
+        (Check.LINKS, lambda: check_links(ws)),
         (Check.DECLARATIONS, lambda: check_declarations(ws, onto)),
         (Check.DATES, lambda: check_dates(ws, onto)),
     ]

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from ..errors import Problem
 from ..loader import DESCRIPTIONS_GRAPH, Workspace
 from ..locate import locate_iri, locate_text
-from ..namespaces import CLAIM, KZ, UNCITED_PREDICATES
+from ..namespaces import CLAIM, KZ, LINK, PROV, RDF_TYPE, UNCITED_PREDICATES, XSD
 from ..sources import PassageKind, parse_passage_iri
 
 QUOTE = ox.NamedNode(KZ + "quote")
@@ -33,6 +33,11 @@ def check_claims(ws: Workspace) -> list[Problem]:
     graphs = {g.value for g in ws.claim_graphs()}
     described_claims = {q.subject.value for q in ws.store.quads_for_pattern(None, QUOTE, None, DESCRIPTIONS_GRAPH)}
     described_claims |= {q.subject.value for q in ws.store.quads_for_pattern(None, PASSAGE, None, DESCRIPTIONS_GRAPH)}
+    for graph in ws.curated_graphs():
+        if not graph.value.startswith((CLAIM, LINK)):
+            problems.append(_problem(ws, "claims", f"graph <{graph.value}> is neither a claim nor a link", graph.value,
+                                     "name a claim graph claim:L<line>-<slug>; links (link:...) come from "
+                                     "`kuzbass reconcile accept`"))
 
     owners = Counter(claim for record in ws.files for claim in record.claims)
     for claim, count in owners.items():
@@ -95,4 +100,44 @@ def check_claims(ws: Workspace) -> list[Problem]:
         problems.append(_problem(
             ws, "claims", f"<{subject}> <{quad.predicate.value}> carries information but cites no claim",
             subject, "move the statement into a claim graph with the quote that supports it"))
+    return problems
+
+
+GENERATED_BY = ox.NamedNode(PROV + "wasGeneratedBy")
+LINK_PREDICATES = frozenset({"http://www.w3.org/2004/02/skos/core#exactMatch", "http://www.w3.org/2002/07/owl#sameAs"})
+
+
+def check_links(ws: Workspace) -> list[Problem]:
+    """Each link graph holds only exactMatch/sameAs links and names the reconciliation run that made it."""
+    problems: list[Problem] = []
+    for graph in ws.link_graphs():
+        runs = _values(ws, graph, GENERATED_BY)
+        scores = _values(ws, graph, ox.NamedNode(KZ + "score"))
+        if len(runs) != 1 or len(scores) != 1:
+            problems.append(_problem(ws, "links", f"link <{graph.value}> needs one prov:wasGeneratedBy and one "
+                                     f"kz:score", graph.value, "accept links with `kuzbass reconcile accept`"))
+            continue
+        score = scores[0]
+        if not isinstance(score, ox.Literal) or score.datatype.value not in (XSD + "decimal", XSD + "double") \
+                or not 0 <= float(score.value) <= 1:
+            problems.append(_problem(ws, "links", f"the score of <{graph.value}> must be a number from 0 to 1",
+                                     graph.value, "write kz:score 0.85"))
+        run = runs[0]
+        if not isinstance(run, ox.NamedNode):
+            problems.append(_problem(ws, "links", f"the run of <{graph.value}> must be an IRI", graph.value,
+                                     "keep the run description that `kuzbass reconcile accept` wrote"))
+            continue
+        run_types = {q.object.value for q in
+                     ws.store.quads_for_pattern(run, ox.NamedNode(RDF_TYPE), None, DESCRIPTIONS_GRAPH)}
+        service = _values(ws, run, ox.NamedNode(KZ + "service"))
+        started = _values(ws, run, ox.NamedNode(PROV + "startedAtTime"))
+        if KZ + "Reconciliation" not in run_types or len(service) != 1 or len(started) != 1:
+            problems.append(_problem(ws, "links", f"<{run.value}> must be a kz:Reconciliation with one kz:service "
+                                     "and one prov:startedAtTime", graph.value,
+                                     "keep the run description that `kuzbass reconcile accept` wrote"))
+        for quad in ws.store.quads_for_pattern(None, None, None, graph):
+            if quad.predicate.value not in LINK_PREDICATES:
+                problems.append(_problem(ws, "links", f"link <{graph.value}> holds <{quad.predicate.value}>; "
+                                         "links hold only skos:exactMatch and owl:sameAs", graph.value,
+                                         "state facts in claims that quote a source"))
     return problems

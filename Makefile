@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: run build test lint docs clean
+.PHONY: run build test lint docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ lint: $(STAMP)
 
 docs: $(STAMP)
 	$(BIN)/python -m kuzbass_graph.docs
+
+bench: $(STAMP)
+	$(BIN)/kuzbass build --no-reason
+	$(BIN)/python bench/catalogue_latency.py
 
 clean:
 	rm -rf $(VENV) dist

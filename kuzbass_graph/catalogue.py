@@ -120,8 +120,9 @@ def catalogue_markdown(queries: list[CatalogueQuery]) -> str:
     lines = ["# Query catalogue", "",
              "Generated from the headers of `queries/*.rq` by `make docs`; a test fails when it drifts.",
              "Each query's expected result is in `queries/expected/<name>.tsv` and is checked by the tests.",
-             "Run one with `kuzbass query NAME` once the query command is installed, or load `dist/kuzbass.nq`",
-             "into any SPARQL store (queries use the union of the named graphs as default graph).", ""]
+             "Run one with `kuzbass query NAME` (after `kuzbass build`), pick it in the editor of `kuzbass serve`,",
+             "or load `dist/kuzbass.nq` into any SPARQL store: the queries read the union of the named graphs.",
+             "They give the same answers on embedded Oxigraph, the Oxigraph server and Virtuoso (tested).", ""]
     themes: dict[str, list[CatalogueQuery]] = {}
     for query in queries:
         themes.setdefault(query.header.get("theme", "competency questions"), []).append(query)

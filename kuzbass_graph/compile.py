@@ -51,6 +51,8 @@ def _n(iri: str) -> ox.NamedNode:
 TYPE = _n(RDF_TYPE)
 LABEL = _n(RDFS_LABEL)
 PROVENANCE_SUBJECTS = (CLAIM, LINK, ID + "reconciliation/")
+START_DATES = frozenset({KZ + "startDate", KZ + "foundingDate", KZ + "openingDate"})
+END_DATES = frozenset({KZ + "endDate", KZ + "dissolutionDate", KZ + "terminationDate"})
 HELPER_CLASSES = frozenset({KZ + "Locatable", KZ + "Location", KZ + "Collective", KZ + "Dated"})
 
 
@@ -96,6 +98,23 @@ def _skolem_map(quads: list[ox.Quad]) -> dict[str, ox.NamedNode]:
 
 def _skolemize(term, mapping):  # type: ignore[no-untyped-def]
     return mapping[term.value] if isinstance(term, ox.BlankNode) else term
+
+
+def _combine(bounds: list[tuple[str, object, object]]) -> tuple[object, object]:
+    """Earliest and latest day allowed by all the date constraints of one entity (see _Builder.dates)."""
+    within = [(low, high) for kind, low, high in bounds if kind == "within"]
+    starts = [low for kind, low, _ in bounds if kind == "start" and low is not None]
+    ends = [high for kind, _, high in bounds if kind == "end" and high is not None]
+    lows = [low for low, _ in within if low is not None] + ([min(starts)] if starts else [])  # type: ignore[type-var]
+    highs = [high for _, high in within if high is not None] + ([max(ends)] if ends else [])  # type: ignore[type-var]
+    earliest = max(lows) if lows else None  # type: ignore[type-var]
+    latest = min(highs) if highs else None  # type: ignore[type-var]
+    if earliest is not None and latest is not None and earliest > latest:  # type: ignore[operator]
+        every_low = [b[1] for b in bounds if b[1] is not None]
+        every_high = [b[2] for b in bounds if b[2] is not None]
+        earliest = min(every_low) if every_low else None  # type: ignore[type-var]
+        latest = max(every_high) if every_high else None  # type: ignore[type-var]
+    return earliest, latest
 
 
 def statement_iri(s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode,
@@ -189,35 +208,37 @@ class _Builder:
         return added
 
     def dates(self) -> int:
+        """kz:earliest/kz:latest and an OWL-Time interval from each entity's EDTF dates.
+
+        Start-like properties bound only the beginning, end-like ones only the end; every other date
+        property places the entity within an interval, and several such intervals intersect. When the
+        constraints contradict each other, the bounds widen to the union of all of them.
+        """
         date_props = {p for p in self.onto.datatype_properties if KZ + "date" in self.onto.property_ancestors(p)}
         date_props -= {KZ + "earliest", KZ + "latest"}
-        lows: dict[ox.NamedNode, list] = defaultdict(list)
-        highs: dict[ox.NamedNode, list] = defaultdict(list)
+        bounds_of: dict[ox.NamedNode, list[tuple[str, object, object]]] = defaultdict(list)
         for s, p, o in self.data:
             if p.value in date_props and isinstance(o, ox.Literal):
                 try:
-                    bounds = parse_bounds(o.value)
+                    b = parse_bounds(o.value)
                 except EdtfError:
                     continue  # reported by validation
-                # a start date bounds only the beginning, an end date only the end
-                if bounds.earliest and p.value != KZ + "endDate":
-                    lows[s].append(bounds.earliest)  # type: ignore[index]
-                if bounds.latest and p.value != KZ + "startDate":
-                    highs[s].append(bounds.latest)  # type: ignore[index]
+                kind = "start" if p.value in START_DATES else "end" if p.value in END_DATES else "within"
+                bounds_of[s].append((kind, b.earliest, b.latest))  # type: ignore[index]
         added = 0
-        for entity in set(lows) | set(highs):
+        for entity, bounds in bounds_of.items():
+            earliest, latest = _combine(bounds)
             span = _n(entity.value + "#timespan")
             new: list[Triple] = [(entity, _n(KZ + "hasTimeSpan"), span), (span, TYPE, _n(KZ + "TimeSpan")),
                                  (span, TYPE, _n(TIME + "ProperInterval"))]
-            for bound, values, pick, link in (("begin", lows.get(entity), min, "hasBeginning"),
-                                              ("end", highs.get(entity), max, "hasEnd")):
-                if not values:
+            for bound, day_value, link, prop in (("begin", earliest, "hasBeginning", "earliest"),
+                                                  ("end", latest, "hasEnd", "latest")):
+                if day_value is None:
                     continue
-                day = ox.Literal(pick(values).isoformat(), datatype=_n(XSD + "date"))
+                day = ox.Literal(day_value.isoformat(), datatype=_n(XSD + "date"))  # type: ignore[attr-defined]
                 instant = _n(f"{entity.value}#{bound}")
-                new += [(entity, _n(KZ + ("earliest" if bound == "begin" else "latest")), day),
-                        (span, _n(TIME + link), instant), (instant, TYPE, _n(TIME + "Instant")),
-                        (instant, _n(TIME + "inXSDDate"), day)]
+                new += [(entity, _n(KZ + prop), day), (span, _n(TIME + link), instant),
+                        (instant, TYPE, _n(TIME + "Instant")), (instant, _n(TIME + "inXSDDate"), day)]
             for triple in new:
                 if triple not in self.data:
                     self.data.add(triple)

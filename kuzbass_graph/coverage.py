@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from .compile import DATA_GRAPH, Compiled
 from .loader import DESCRIPTIONS_GRAPH, Workspace
-from .namespaces import ID, KZ, RDF_TYPE
+from .namespaces import KZ, RDF_TYPE
 from .sources import PassageKind, fold_space, parse_passage_iri
 
 MIN_OVERLAP = 12
@@ -126,8 +126,10 @@ def measure_coverage(ws: Workspace, compiled: Compiled) -> CoverageReport:
                 report.sentences.append(Sentence(name, line, folded[s_start:s_end], cited))
 
     classes: Counter[str] = Counter()
-    for q in compiled.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, DATA_GRAPH):
-        if q.subject.value.startswith(ID) and q.object.value.startswith(KZ):
+    type_quads = list(compiled.store.quads_for_pattern(None, ox.NamedNode(RDF_TYPE), None, DATA_GRAPH))
+    entities = {q.subject for q in type_quads if q.object.value == KZ + "Entity"}
+    for q in type_quads:
+        if q.subject in entities and q.object.value.startswith(KZ) and q.object.value != KZ + "Entity":
             classes[q.object.value[len(KZ):]] += 1
     report.entities_per_class = dict(sorted(classes.items(), key=lambda kv: (-kv[1], kv[0])))
 

@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -21,41 +16,17 @@ from kuzbass_graph.config import Settings
 from kuzbass_graph.pipeline import build_project
 from kuzbass_graph.publish import PublishError, Target, count, publish, read_dataset, update
 from kuzbass_graph.validation import Check
+from tests.engines import free_port, oxigraph_server
 
 pytestmark = pytest.mark.server
 GRAPH = "https://example.org/graph/kuzbass"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def wait_for(port: int) -> None:
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
-
-
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[str]:
     """A read-write Oxigraph server (PyPI `oxigraph`) on loopback."""
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    port = free_port()
-    process = subprocess.Popen([binary, "serve", "--location", str(tmp_path / "db"), "--bind", f"127.0.0.1:{port}"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        wait_for(port)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    with oxigraph_server(tmp_path / "db") as base:
+        yield base
 
 
 @pytest.fixture

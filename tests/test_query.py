@@ -3,11 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,8 +14,9 @@ from kuzbass_graph.cli import app
 from kuzbass_graph.config import Settings
 from kuzbass_graph.errors import ConfigError
 from kuzbass_graph.pipeline import build_project
-from kuzbass_graph.query import Endpoint, EndpointError, parse_term, run_remote, with_values
+from kuzbass_graph.query import Endpoint, EndpointError, OutputFormat, parse_term, run_remote, with_values
 from kuzbass_graph.validation import Check
+from tests.engines import free_port, oxigraph_server
 from tests.fixture_project import ALICE
 
 runner = CliRunner()
@@ -95,48 +91,24 @@ def test_without_a_build_the_error_says_to_build(settings: Settings) -> None:
 
 
 def test_unreachable_endpoint_fails_clearly() -> None:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     with pytest.raises(EndpointError, match="did not answer"):
-        run_remote(Endpoint(f"http://127.0.0.1:{port}/query", timeout=2, retries=1), "ASK {}", {},
-                   __import__("kuzbass_graph.query", fromlist=["OutputFormat"]).OutputFormat.JSON)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+        run_remote(Endpoint(f"http://127.0.0.1:{free_port()}/query", timeout=2, retries=1), "ASK {}", {},
+                   OutputFormat.JSON)
 
 
 @pytest.fixture
-def oxigraph_server(built: Settings) -> Iterator[str]:
-    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    port = _free_port()
-    process = subprocess.Popen([binary, "serve-read-only", "--location", str(built.out / "store"),
-                                "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        yield f"http://127.0.0.1:{port}/query"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def oxigraph_endpoint(built: Settings) -> Iterator[str]:
+    with oxigraph_server(built.out / "store", read_only=True) as base:
+        yield f"{base}/query"
 
 
 @pytest.mark.server
-def test_remote_endpoint_gives_the_same_answer(built: Settings, oxigraph_server: str) -> None:
+def test_remote_endpoint_gives_the_same_answer(built: Settings, oxigraph_endpoint: str) -> None:
     query = ("PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n" + LABEL_QUERY)
     local = invoke(built, "-", "--param", "who=person:alice-smith", "--format", "csv", stdin=query)
     remote = invoke(built, "-", "--param", "who=person:alice-smith", "--format", "csv",
-                    "--endpoint", oxigraph_server, stdin=query)
+                    "--endpoint", oxigraph_endpoint, stdin=query)
     assert local[0] == remote[0] == 0, remote[1]
     assert local[1].split() == remote[1].replace("\r", "").split() == ["label", "Alice", "Smith"]
-    code, output = invoke(built, "-", "--endpoint", oxigraph_server, stdin=query.replace("?who", "<" + ALICE + ">"))
+    code, output = invoke(built, "-", "--endpoint", oxigraph_endpoint, stdin=query.replace("?who", "<" + ALICE + ">"))
     assert code == 0 and "Alice Smith" in output

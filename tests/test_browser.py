@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from kuzbass_graph.config import Settings
 from kuzbass_graph.pipeline import build_project
-from kuzbass_graph.server import ServeOptions, make_server
+from kuzbass_graph.server import ServeOptions, running
 from kuzbass_graph.validation import Check
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -29,14 +28,8 @@ def site(settings: Settings, tmp_path: Path) -> Iterator[str]:
         "PREFIX kz: <https://w3id.org/kuzbass/ontology#>\nPREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
         "SELECT ?founder WHERE { ?org kz:foundedBy ?f . ?f rdfs:label ?founder }\n")
     build_project(settings, skip=frozenset({Check.REASONER}))
-    srv = make_server(settings, ServeOptions(port=0, workers=1, timeout=10))
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_address[1]}"
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        srv.pool.close()
+    with running(settings, ServeOptions(port=0, workers=1, timeout=10)) as base:
+        yield base
 
 
 def test_editor_runs_a_catalogue_query_without_leaving_the_origin(site: str, tmp_path: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.error
 import urllib.parse
@@ -16,8 +15,8 @@ import pytest
 from kuzbass_graph.config import Settings
 from kuzbass_graph.errors import ConfigError
 from kuzbass_graph.pipeline import build_project
-from kuzbass_graph.server import ServeOptions, make_server
-from kuzbass_graph.server.http import KuzbassServer, negotiate
+from kuzbass_graph.server import ServeOptions, make_server, running
+from kuzbass_graph.server.http import negotiate
 from kuzbass_graph.validation import Check
 
 pytestmark = pytest.mark.server
@@ -28,16 +27,8 @@ RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?
 @pytest.fixture
 def server(settings: Settings) -> Iterator[str]:
     build_project(settings, skip=frozenset({Check.REASONER}))
-    srv: KuzbassServer = make_server(settings, ServeOptions(port=0, workers=2, timeout=3.0, max_bytes=200_000))
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    host, port = srv.server_address[:2]
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        srv.shutdown()
-        srv.server_close()
-        srv.pool.close()
+    with running(settings, ServeOptions(port=0, workers=2, timeout=3.0, max_bytes=200_000)) as base:
+        yield base
 
 
 def fetch(url: str, *, data: bytes | None = None, headers: dict[str, str] | None = None,

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import logging
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from ..catalogue import load_catalogue
@@ -47,6 +50,20 @@ def make_server(settings: Settings, options: ServeOptions) -> KuzbassServer:
                           hint="choose another --port, or stop the program using it") from exc
 
 
+@contextmanager
+def running(settings: Settings, options: ServeOptions) -> Iterator[str]:
+    """The server in a background thread (for tests and embedding); yields its base URL."""
+    server = make_server(settings, options)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    try:
+        yield f"http://{host.decode() if isinstance(host, bytes) else host}:{port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        server.pool.close()
+
+
 def serve(settings: Settings, options: ServeOptions) -> None:
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s")
     server = make_server(settings, options)
@@ -63,4 +80,4 @@ def serve(settings: Settings, options: ServeOptions) -> None:
         server.pool.close()
 
 
-__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "ServeOptions", "make_server", "serve"]
+__all__ = ["DEFAULT_HOST", "DEFAULT_PORT", "ServeOptions", "make_server", "running", "serve"]

@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: run build test lint docs bench clean
+.PHONY: run build test system-packages lint docs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,11 @@ run: $(STAMP)
 build: $(STAMP)
 	$(BIN)/kuzbass build
 
-test: $(STAMP)
+system-packages:
+	bash .ci/system-packages
+
+test: system-packages $(STAMP)
+	java -version 2>&1 | head -1
 	$(BIN)/ruff check kuzbass_graph tests
 	$(BIN)/mypy kuzbass_graph
 	$(BIN)/python -m pytest

@@ -64,10 +64,6 @@ class Compiled:
     counts: dict[str, int] = field(default_factory=dict)
     reasoner_input: list[ox.Triple] = field(default_factory=list)
 
-    def graph(self, graph: ox.NamedNode) -> Iterator[ox.Triple]:
-        for quad in self.store.quads_for_pattern(None, None, None, graph):
-            yield quad.triple
-
 
 def _digest(*parts: str, size: int = 16) -> str:
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:size]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ConfigError
@@ -56,7 +56,6 @@ class Settings:
     root: Path
     out: Path
     base_iri: str = DEFAULT_BASE
-    extra_data: tuple[Path, ...] = field(default=())
 
     @classmethod
     def load(cls, *, root: Path | None = None, out: Path | None = None, base_iri: str | None = None) -> Settings:
@@ -74,9 +73,6 @@ class Settings:
             raise ConfigError(f"base IRI {base!r} must be an http(s) IRI ending in '/'",
                               hint=f"e.g. --base-iri {DEFAULT_BASE}")
         return cls(root=found, out=out_path if out_path.is_absolute() else found / out_path, base_iri=base)
-
-    def with_out(self, out: Path) -> Settings:
-        return replace(self, out=out)
 
     @property
     def ontology_dir(self) -> Path:
@@ -109,4 +105,4 @@ class Settings:
         files = sorted(self.triples_dir.glob("*.trig"))
         if self.links_dir.is_dir():
             files += sorted(self.links_dir.glob("*.trig"))
-        return files + list(self.extra_data)
+        return files

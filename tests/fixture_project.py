@@ -8,9 +8,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+from kuzbass_graph.namespaces import ID
+
 ROOT = Path(__file__).resolve().parents[1]
-ID = "https://w3id.org/kuzbass/id/"
-KZ = "https://w3id.org/kuzbass/ontology#"
 
 ALICE = ID + "person/alice-smith"
 BOB = ID + "person/bob-jones"

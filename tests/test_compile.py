@@ -10,13 +10,13 @@ import pytest
 from kuzbass_graph.compile import DATA_GRAPH, PROVENANCE_GRAPH, Compiled, compile_workspace, statement_iri
 from kuzbass_graph.config import Settings
 from kuzbass_graph.loader import load_workspace
+from kuzbass_graph.namespaces import KZ
 from kuzbass_graph.ontology import index_ontology
 from tests.fixture_project import (
     ALICE,
     ALICE_HEAD,
     BOB,
     FOUNDING_CLAIM,
-    KZ,
     PASSAGE_3,
     SPELLING_CLAIM,
     STAFF_CLAIM,

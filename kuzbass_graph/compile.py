@@ -126,6 +126,12 @@ class _Builder:
         self.prov: list[Triple] = []
         self.citations: dict[Triple, set[str]] = defaultdict(set)
 
+    def _add(self, triples: Iterable[Triple]) -> int:
+        """Add the triples not yet in the data; how many were new."""
+        before = len(self.data)
+        self.data.update(triples)
+        return len(self.data) - before
+
     # --- data -------------------------------------------------------------------------------
 
     def collect(self) -> None:
@@ -154,22 +160,16 @@ class _Builder:
         scratch.extend(q for q in self.ws.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
         added = 0
         for rule in rules:
-            for triple in scratch.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True):
-                t = (triple.subject, triple.predicate, triple.object)
-                if t not in self.data:
-                    self.data.add(t)  # type: ignore[arg-type]
-                    added += 1
+            result = scratch.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+            added += self._add((t.subject, t.predicate, t.object) for t in result)  # type: ignore[misc, union-attr]
         return added
 
     def _derive(self, make: Iterable[tuple[Triple, Triple]]) -> int:
-        added = 0
-        for source, derived in list(make):
-            if derived not in self.data:
-                self.data.add(derived)
-                added += 1
+        pairs = list(make)
+        for source, derived in pairs:
             if source in self.citations:
                 self.citations[derived] |= self.citations[source]
-        return added
+        return self._add(derived for _, derived in pairs)
 
     def super_properties(self) -> int:
         def pairs() -> Iterator[tuple[Triple, Triple]]:
@@ -192,16 +192,8 @@ class _Builder:
         return self._derive(pairs())
 
     def types(self) -> int:
-        added = 0
-        for s, p, o in list(self.data):
-            if p != TYPE or not o.value.startswith(KZ):
-                continue
-            for parent in self.onto.ancestors(o.value) - {o.value} - HELPER_CLASSES:
-                triple = (s, TYPE, _n(parent))
-                if triple not in self.data:
-                    self.data.add(triple)
-                    added += 1
-        return added
+        return self._add([(s, TYPE, _n(parent)) for s, p, o in self.data if p == TYPE and o.value.startswith(KZ)
+                          for parent in self.onto.ancestors(o.value) - {o.value} - HELPER_CLASSES])
 
     def dates(self) -> int:
         """kz:earliest/kz:latest and an OWL-Time interval from each entity's EDTF dates.
@@ -235,27 +227,16 @@ class _Builder:
                 instant = _n(f"{entity.value}#{bound}")
                 new += [(entity, _n(KZ + prop), day), (span, _n(TIME + link), instant),
                         (instant, TYPE, _n(TIME + "Instant")), (instant, _n(TIME + "inXSDDate"), day)]
-            for triple in new:
-                if triple not in self.data:
-                    self.data.add(triple)
-                    added += 1
+            added += self._add(new)
         return added
 
     def mentions(self) -> int:
         mentioned = _n(KZ + "mentionedIn")
-        added = 0
-        for triple, claims in list(self.citations.items()):
-            for term in (triple[0], triple[2]):
-                if isinstance(term, ox.NamedNode) and term.value.startswith(ID) and \
-                        not term.value.startswith((CLAIM, SOURCE, STATEMENT)):
-                    for claim in claims:
-                        if not claim.startswith(CLAIM):
-                            continue
-                        t = (term, mentioned, _n(claim))
-                        if t not in self.data:
-                            self.data.add(t)
-                            added += 1
-        return added
+        return self._add([(term, mentioned, _n(claim)) for triple, claims in self.citations.items()
+                          for term in (triple[0], triple[2])
+                          if isinstance(term, ox.NamedNode) and term.value.startswith(ID)
+                          and not term.value.startswith((CLAIM, SOURCE, STATEMENT))
+                          for claim in claims if claim.startswith(CLAIM)])
 
     def node_labels(self) -> int:
         """Readable labels for unlabelled quantities and memberships, made from their parts."""
@@ -274,7 +255,7 @@ class _Builder:
                 return vocabulary[term].value  # type: ignore[index]
             return str(term).rsplit("/", 1)[-1].strip(">")
 
-        added = 0
+        labels: list[Triple] = []
         for subject, props in list(by_subject.items()):
             if RDFS_LABEL in props:
                 continue
@@ -297,9 +278,8 @@ class _Builder:
                 text = ", ".join(parts[:2]) + (f" of {parts[2]}" if len(parts) > 2 else "")
             else:
                 continue
-            self.data.add((subject, LABEL, ox.Literal(text.strip(), language="en")))
-            added += 1
-        return added
+            labels.append((subject, LABEL, ox.Literal(text.strip(), language="en")))
+        return self._add(labels)
 
     # --- provenance ---------------------------------------------------------------------------
 

@@ -66,28 +66,29 @@ def _claims_view(ws: Workspace) -> Iterator[ox.Quad]:
 
 
 def write_dumps(compiled: Compiled, ws: Workspace, folder: Path, *, base_iri: str) -> dict[str, int]:
+    """Every dump format, and the on-disk store, from the compiled store with IRIs moved to base_iri."""
     move = rebase(base_iri)
     prefixes = prefixes_for(base_iri)
-    quads = [move(q) for q in compiled.store]
+    quads = sorted((move(q) for q in compiled.store), key=str)
     triples = sorted({q.triple for q in quads}, key=str)
     sizes: dict[str, int] = {}
     for fmt in DumpFormat:
         target = folder / fmt.value
         use_prefixes = prefixes if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
         if fmt in (DumpFormat.CLAIMS, DumpFormat.NQUADS, DumpFormat.TRIG):
-            items = sorted((move(q) for q in _claims_view(ws)), key=str) if fmt is DumpFormat.CLAIMS else \
-                sorted(quads, key=str)
+            items = sorted((move(q) for q in _claims_view(ws)), key=str) if fmt is DumpFormat.CLAIMS else quads
             ox.serialize(items, output=str(target), format=fmt.rdf_format, prefixes=use_prefixes)
         else:
             ox.serialize(triples, output=str(target), format=fmt.rdf_format, prefixes=use_prefixes)
         sizes[fmt.value] = target.stat().st_size
+    _write_store(folder / "store", quads)
     return sizes
 
 
-def write_store(folder: Path, dump: Path) -> None:
-    """An on-disk Oxigraph store of the N-Quads dump, for `kuzbass query`, `serve` and `oxigraph serve`."""
+def _write_store(folder: Path, quads: list[ox.Quad]) -> None:
+    """An on-disk Oxigraph store of the dataset, for `kuzbass query`, `serve` and `oxigraph serve`."""
     store = ox.Store(str(folder))
-    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    store.bulk_extend(quads)
     store.flush()
     store.optimize()
     del store

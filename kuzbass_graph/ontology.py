@@ -34,13 +34,20 @@ class OntologyIndex:
     inverses: dict[str, str] = field(default_factory=dict)
     symmetric: set[str] = field(default_factory=set)
     super_properties: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    _ancestors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _property_ancestors: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     @property
     def properties(self) -> set[str]:
         return self.object_properties | self.datatype_properties | self.annotation_properties
 
-    def ancestors(self, cls: str) -> set[str]:
-        """cls and every class above it, through subclass axioms and union membership."""
+    def ancestors(self, cls: str) -> frozenset[str]:
+        """cls and every class above it, through subclass axioms and union membership (memoized)."""
+        if cls not in self._ancestors:
+            self._ancestors[cls] = frozenset(self._climb_classes(cls))
+        return self._ancestors[cls]
+
+    def _climb_classes(self, cls: str) -> set[str]:
         seen = {cls}
         stack = [cls]
         while stack:
@@ -52,7 +59,13 @@ class OntologyIndex:
                 stack.append(parent)
         return seen
 
-    def property_ancestors(self, prop: str) -> set[str]:
+    def property_ancestors(self, prop: str) -> frozenset[str]:
+        """prop and every property above it (memoized)."""
+        if prop not in self._property_ancestors:
+            self._property_ancestors[prop] = frozenset(self._climb_properties(prop))
+        return self._property_ancestors[prop]
+
+    def _climb_properties(self, prop: str) -> set[str]:
         seen = {prop}
         stack = [prop]
         while stack:

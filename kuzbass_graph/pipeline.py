@@ -12,7 +12,7 @@ from .compile import Compiled, compile_workspace
 from .config import Settings
 from .coverage import CoverageReport, measure_coverage
 from .errors import ValidationFailed
-from .export import DumpFormat, atomic_folder, write_dumps, write_json, write_store
+from .export import atomic_folder, write_dumps, write_json
 from .loader import Workspace, load_workspace
 from .ontology import index_ontology
 from .validation import Check, ValidationReport, validate_curation
@@ -86,7 +86,6 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
     with console.status("writing dumps"), atomic_folder(settings.out) as folder:
         t = time.perf_counter()
         sizes = write_dumps(outcome.compiled, outcome.ws, folder, base_iri=settings.base_iri)
-        write_store(folder / "store", folder / DumpFormat.NQUADS.value)
         coverage = measure_coverage(outcome.ws, outcome.compiled)
         write_json(folder / "coverage.json", coverage.as_dict())
         (folder / "coverage.md").write_text(coverage.as_markdown(), encoding="utf-8")

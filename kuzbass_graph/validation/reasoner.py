@@ -70,9 +70,9 @@ def explain_clashes(ws: Workspace, onto: OntologyIndex, triples: list[ox.Triple]
     problems = []
     groups = _disjoint_sets(ws)
     for entity, classes in sorted(implied.items()):
-        closure = {a: onto.ancestors(c) for c in classes for a in [c]}
+        above = set().union(*(onto.ancestors(c) for c in classes))
         for group in groups:
-            hits = sorted({m for c, anc in closure.items() for m in group if m in anc})
+            hits = sorted(group & above)
             if len(hits) > 1:
                 where = locate_iri(ws, entity)
                 problems.append(Problem(
@@ -91,8 +91,6 @@ def check_reasoner(ws: Workspace, compiled: Compiled, onto: OntologyIndex) -> li
     ontology = [q.triple for q in ws.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)]
     try:
         consistent, unsatisfiable = _run_hermit(_ntriples(ontology + compiled.reasoner_input))
-    except ReasonerError:
-        raise
     except Exception as exc:  # owlready2 wraps Java failures in several types
         raise ReasonerError(f"HermiT failed: {str(exc).strip()[:500]}",
                             hint="check that 'java -version' works; run with --no-reason to skip") from exc

@@ -11,6 +11,15 @@
   });
   window.kuzbassYasgui = yasgui;
 
+  // Show values as plain text ("Simple view"): typed numbers and language tags otherwise crowd the table.
+  function compactTables(tab) {
+    const table = tab && tab.getYasr && tab.getYasr().plugins.table;
+    if (table) table.persistentConfig.compact = true;
+  }
+  compactTables(yasgui.getTab());
+  yasgui.on("tabAdd", (instance, tabId) => compactTables(yasgui.getTab(tabId)));
+  yasgui.on("tabSelect", (instance, tabId) => setTimeout(() => compactTables(yasgui.getTab(tabId))));
+
   const list = document.getElementById("catalogue");
   const filter = document.getElementById("filter");
   let entries = [];

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import InputError
+from .errors import InputError, read_utf8
 
 REQUIRED_KEYS = ("title", "description", "question")
 KNOWN_KEYS = REQUIRED_KEYS + ("answer", "lines", "theme")
@@ -44,10 +44,7 @@ class CatalogueQuery:
 
 
 def parse_query_file(path: Path) -> CatalogueQuery:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read query: {exc}", path=path) from exc
+    text = read_utf8(path)
     header: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#"):

@@ -18,6 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .dates import EdtfError, parse_bounds
+from .errors import read_utf8
 from .loader import DESCRIPTIONS_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, Workspace
 from .namespaces import (
     CLAIM,
@@ -160,7 +161,7 @@ class _Builder:
         scratch.extend(q for q in self.ws.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
         added = 0
         for rule in rules:
-            result = scratch.query(rule.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+            result = scratch.query(read_utf8(rule), use_default_graph_as_union=True)
             added += self._add((t.subject, t.predicate, t.object) for t in result)  # type: ignore[misc, union-attr]
         return added
 

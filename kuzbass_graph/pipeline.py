@@ -11,7 +11,7 @@ from . import __version__
 from .compile import Compiled, compile_workspace
 from .config import Settings
 from .coverage import CoverageReport, measure_coverage
-from .errors import ValidationFailed
+from .errors import ValidationFailed, writing_build
 from .export import atomic_folder, write_dumps, write_json
 from .loader import Workspace, load_workspace
 from .ontology import index_ontology
@@ -83,7 +83,7 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
     console = console or Console(stderr=True)
     started = time.perf_counter()
     outcome = run_checks(settings, skip=skip, console=console)
-    with console.status("writing dumps"), atomic_folder(settings.out) as folder:
+    with writing_build(settings.out), console.status("writing dumps"), atomic_folder(settings.out) as folder:
         t = time.perf_counter()
         sizes = write_dumps(outcome.compiled, outcome.ws, folder, base_iri=settings.base_iri)
         coverage = measure_coverage(outcome.ws, outcome.compiled)

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from .catalogue import parse_query_file
 from .config import Settings
-from .errors import ConfigError, InputError, KuzbassError
+from .errors import ConfigError, InputError, KuzbassError, read_utf8
 from .namespaces import PREFIXES, XSD
 
 
@@ -61,13 +61,17 @@ class QueryText:
 def resolve_query(ref: str, settings: Settings) -> QueryText:
     """A catalogue name (queries/NAME.rq), a path to a .rq file, or '-' for standard input."""
     if ref == "-":
-        return QueryText("stdin", sys.stdin.read())
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read().encode("utf-8")
+        try:
+            return QueryText("stdin", data.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise InputError.not_utf8("<stdin>", data, exc) from exc
     catalogue = settings.root / "queries" / f"{ref}.rq"
     if catalogue.is_file():
         return QueryText(ref, parse_query_file(catalogue).text)
     path = Path(ref)
     if path.is_file():
-        return QueryText(path.stem, path.read_text(encoding="utf-8"))
+        return QueryText(path.stem, read_utf8(path))
     raise ConfigError(f"no query named {ref!r}: not in {settings.root / 'queries'} and not a file",
                       hint="list the catalogue in queries/README.md, give a path to a .rq file, or '-' for stdin")
 
@@ -125,19 +129,33 @@ def with_values(text: str, params: dict[str, ox.NamedNode | ox.Literal]) -> str:
     return f"{text.rstrip()}\nVALUES ({names}) {{ ({values}) }}\n"
 
 
+def damaged_store(store_dir: Path, exc: Exception) -> InputError:
+    """The error for a store that cannot be opened or read (missing files, corruption, not a store)."""
+    return InputError(f"the store is damaged or is not an Oxigraph store ({str(exc).strip()[:300]})",
+                      path=store_dir, hint=f"run `kuzbass build` to write it again (or delete {store_dir} "
+                      "to query the build's kuzbass.nq)")
+
+
 def open_local(settings: Settings) -> ox.Store:
     """The built dataset: the on-disk store of the build, else its N-Quads dump loaded in memory."""
     store_dir = settings.out / "store"
     if store_dir.is_dir():
         try:
             return ox.Store.read_only(str(store_dir))
-        except OSError as exc:
-            raise InputError(f"cannot open the store: {exc}", path=store_dir, hint="run `kuzbass build` again") from exc
+        except (OSError, RuntimeError, ValueError) as exc:
+            raise damaged_store(store_dir, exc) from exc
     dump = settings.out / "kuzbass.nq"
     if not dump.is_file():
         raise ConfigError(f"no built dataset in {settings.out}", hint="run `kuzbass build` first, or pass --endpoint")
     store = ox.Store()
-    store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    try:
+        store.bulk_load(path=str(dump), format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:
+        raise InputError(f"the dump is not valid N-Quads: {exc.msg if hasattr(exc, 'msg') else exc}", path=dump,
+                         line=exc.lineno, hint="run `kuzbass build` to write it again") from exc
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the dump: {exc}", path=dump,
+                         hint="run `kuzbass build` to write it again") from exc
     return store
 
 
@@ -148,11 +166,25 @@ def run_local(store: ox.Store, text: str, params: dict[str, ox.NamedNode | ox.Li
     except SyntaxError as exc:
         raise InputError(f"SPARQL syntax error: {exc}", hint="check the query text") from exc
     except (RuntimeError, ValueError, OSError) as exc:
-        raise InputError(f"the query failed: {exc}") from exc
+        raise InputError(f"the query failed: {exc}", hint=_READ_HINT) from exc
+
+
+_READ_HINT = "if the message speaks of corruption or IO, the store is damaged: run `kuzbass build` again"
+
+
+def _reading(exc: Exception) -> InputError:
+    return InputError(f"reading the results failed: {exc}", hint=_READ_HINT)
 
 
 def serialize_local(result, fmt: OutputFormat) -> bytes:  # type: ignore[no-untyped-def]
     """A local result in a file format (every format but table)."""
+    try:
+        return _serialize_local(result, fmt)
+    except (RuntimeError, OSError) as exc:
+        raise _reading(exc) from exc
+
+
+def _serialize_local(result, fmt: OutputFormat) -> bytes:  # type: ignore[no-untyped-def]
     if isinstance(result, ox.QueryBoolean | ox.QuerySolutions):
         if fmt.is_rdf:
             raise ConfigError(f"--format {fmt} is for CONSTRUCT and DESCRIBE results",
@@ -167,6 +199,13 @@ def serialize_local(result, fmt: OutputFormat) -> bytes:  # type: ignore[no-unty
 
 def rows_of(result) -> tuple[list[str], list[list[str]]]:  # type: ignore[no-untyped-def]
     """Variable names and rows of display strings for a table."""
+    try:
+        return _rows_of(result)
+    except (RuntimeError, OSError) as exc:
+        raise _reading(exc) from exc
+
+
+def _rows_of(result) -> tuple[list[str], list[list[str]]]:  # type: ignore[no-untyped-def]
     if isinstance(result, ox.QueryBoolean):
         return ["result"], [["true" if result else "false"]]
     if isinstance(result, ox.QuerySolutions):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, read_utf8
 from .namespaces import SOURCE
 
 _SPACE = re.compile(r"\s+")
@@ -65,10 +66,7 @@ class Source:
 
     @cached_property
     def text(self) -> str:
-        try:
-            return self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise InputError(f"cannot read source text: {exc}", path=self.path) from exc
+        return read_utf8(self.path)
 
     @cached_property
     def sha256(self) -> str:
@@ -87,7 +85,7 @@ class Source:
         kinds: dict[int, PassageKind] = {}
         if not self.structure_path.is_file():
             return kinds
-        with self.structure_path.open(encoding="utf-8", newline="") as handle:
+        with io.StringIO(read_utf8(self.structure_path), newline="") as handle:
             for row_number, row in enumerate(csv.DictReader(handle, delimiter="\t"), start=2):
                 try:
                     kinds[int(row["line"])] = PassageKind(row["kind"].strip())

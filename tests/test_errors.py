@@ -1,0 +1,145 @@
+"""Every failure of build, validate and query is a KuzbassError: exit code 2 and a message naming the file
+(and line) and the next step. Warnings are printed and fail only with --strict."""
+
+from __future__ import annotations
+
+import errno
+import os
+import pathlib
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kuzbass_graph.cli import app
+from kuzbass_graph.errors import KuzbassError, OutputError
+
+runner = CliRunner()
+ASK = "ASK { ?who rdfs:label ?label }"
+
+
+def build(project: Path, out: Path, *extra: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["build", "--root", str(project), "--out", str(out), "--no-reason", *extra])
+    return result.exit_code, result.output
+
+
+def query(project: Path, out: Path, *args: str, stdin: str | bytes | None = None) -> tuple[int, str]:
+    result = runner.invoke(app, ["query", *args, "--root", str(project), "--dataset", str(out)], input=stdin)
+    return result.exit_code, result.output
+
+
+def assert_mapped(code: int, output: str) -> None:
+    """An error the CLI mapped: exit code 2, a message with a fix, no traceback."""
+    assert code == 2, output
+    assert "error:" in output and "fix:" in output, output
+    assert "Traceback" not in output
+
+
+# --- build: writing the output ------------------------------------------------------------------------
+
+def test_disk_full_while_writing_the_build_says_to_free_space(project: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "published"
+    real_write_text = pathlib.Path.write_text
+
+    def full_disk(self: Path, *args: object, **kwargs: object) -> int:
+        if str(self).startswith(str(tmp_path)):
+            raise OSError(errno.ENOSPC, "No space left on device", str(self))
+        return real_write_text(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pathlib.Path, "write_text", full_disk)
+    code, output = build(project, out)
+    assert_mapped(code, output)
+    assert f"cannot write the build to {out}" in output and "No space left on device" in output
+    assert "free some space" in output and "--out" in output
+    assert not out.exists()
+
+
+def test_out_under_a_file_says_to_choose_another_out(project: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder\n")
+    code, output = build(project, blocker / "dist")
+    assert_mapped(code, output)
+    assert f"cannot write the build to {blocker / 'dist'}" in output
+    assert "is a file, not a folder: pass another --out" in output
+
+
+@pytest.mark.parametrize(("code", "strerror", "fix"), [
+    (errno.EROFS, "Read-only file system", "read-only file system: pass a writable --out"),
+    (errno.EACCES, "Permission denied", "pass a writable --out or change its permissions"),
+])
+def test_read_only_output_says_to_pass_a_writable_out(project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                      code: int, strerror: str, fix: str) -> None:
+    # chmod does not stop root (CI runs as root): make every new folder under tmp_path fail as it would.
+    real_mkdir = os.mkdir
+
+    def refuse(path: object, *args: object, **kwargs: object) -> None:
+        if str(path).startswith(str(tmp_path / "readonly")):
+            raise OSError(code, strerror, str(path))
+        real_mkdir(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    (tmp_path / "readonly").mkdir()
+    monkeypatch.setattr(os, "mkdir", refuse)
+    out = tmp_path / "readonly" / "dist"
+    exit_code, output = build(project, out)
+    assert_mapped(exit_code, output)
+    assert f"cannot write the build to {out}: {strerror}" in output and fix in output
+
+
+def test_output_error_is_a_kuzbass_error_with_exit_code_2() -> None:
+    error = OutputError.from_os_error(OSError(errno.ENOSPC, "No space left on device"), Path("/x/dist"))
+    assert isinstance(error, KuzbassError) and error.exit_code == 2
+    assert "free some space" in str(error)
+
+
+# --- query: the store and the query text --------------------------------------------------------------
+
+@pytest.fixture
+def built(project: Path, tmp_path: Path) -> Path:
+    out = tmp_path / "dist"
+    code, output = build(project, out)
+    assert code == 0, output
+    return out
+
+
+def test_corrupt_store_says_to_build_again(project: Path, built: Path) -> None:
+    store = built / "store"
+    for path in store.iterdir():
+        if path.is_file():
+            path.write_bytes(b"\x00garbage\xff" * 100)
+    code, output = query(project, built, "-", stdin=ASK)
+    assert_mapped(code, output)
+    assert f"{store}: the store is damaged or is not an Oxigraph store" in output
+    assert "run `kuzbass build` to write it again" in output
+
+
+def test_store_folder_of_garbage_says_to_build_again(project: Path, tmp_path: Path) -> None:
+    store = tmp_path / "broken" / "store"
+    store.mkdir(parents=True)
+    (store / "junk").write_bytes(b"\xde\xad\xbe\xef")
+    code, output = query(project, tmp_path / "broken", "-", stdin=ASK)
+    assert_mapped(code, output)
+    assert "the store is damaged" in output and "kuzbass build" in output
+
+
+def test_non_utf8_query_file_names_file_line_and_fix(project: Path, built: Path, tmp_path: Path) -> None:
+    path = tmp_path / "latin1.rq"
+    path.write_bytes("# title: caf\u00e9\nASK { ?s ?p \"caf\u00e9\" }\n".encode("latin-1"))
+    code, output = query(project, built, str(path))
+    assert_mapped(code, output)
+    assert f"{path}:1:" in output and "not UTF-8" in output and "save the file as UTF-8" in output
+
+
+def test_non_utf8_catalogue_query_names_its_line(project: Path, built: Path) -> None:
+    catalogue = project / "queries"
+    catalogue.mkdir()
+    (catalogue / "broken.rq").write_bytes(b"# title: t\n# description: d\nASK { ?s ?p \"\xe9\" }\n")
+    code, output = query(project, built, "broken")
+    assert_mapped(code, output)
+    assert f"{catalogue / 'broken.rq'}:3:" in output and "not UTF-8" in output
+
+
+def test_non_utf8_stdin_is_an_error(project: Path, built: Path) -> None:
+    code, output = query(project, built, "-", stdin=b"ASK { ?s ?p \"\xe9\" }")
+    assert_mapped(code, output)
+    assert "<stdin>:1:" in output and "not UTF-8" in output

@@ -51,6 +51,30 @@ def locate_text(ws: Workspace, text: str) -> tuple[Path, int] | None:
     return _search(ws.files, [re.compile(re.escape(head))])
 
 
+def locate_metadata(ws: Workspace, subject: str, predicate: str) -> tuple[Path, int] | None:
+    """The line writing a statement of the default graph (a claim's kz:quote, an entity's label): the
+    predicate's first line in a block that starts with the subject (and opens no graph), up to the next
+    line starting at the left margin."""
+    for record in ws.files:
+        if subject not in record.described:
+            continue
+        subjects = [re.compile(r"^\s*" + re.escape(f) + r"(?![\w-])(?!\s*\{)")
+                    for f in _forms(subject, record.prefixes)]
+        predicates = [re.compile(r"(?<![\w:/#-])" + re.escape(f) + r"(?![\w-])")
+                      for f in _forms(predicate, record.prefixes)]
+        inside = False
+        for number, line in enumerate(record.lines, start=1):
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            if any(s.search(line) for s in subjects):
+                inside = True
+            elif not line[0].isspace():
+                inside = False
+            if inside and any(p.search(line) for p in predicates):
+                return record.path, number
+    return None
+
+
 def locate_statement(ws: Workspace, graph: str | None, subject: str, predicate: str) -> tuple[Path, int] | None:
     """The line writing a statement: the predicate's first line after the start of its claim graph
     (or of its subject's description), falling back to the subject."""

@@ -32,6 +32,24 @@ def test_quote_not_in_its_passage_fails_with_file_and_line(tmp_path: Path) -> No
     assert problems[0].line == line_of(bad, "until 1926")
 
 
+def test_misquote_points_at_its_kz_quote_line_not_at_a_label_with_the_same_words(tmp_path: Path) -> None:
+    # The wrong quote repeats the membership's label word for word: the problem is at the kz:quote.
+    bad = CURATED.replace('kz:quote "who headed it until 1925"', 'kz:quote "Alice Smith, head of Widget Works"')
+    problems = problems_for(tmp_path, bad)
+    assert [p.check for p in problems] == ["quotes"]
+    assert line_of(bad, '"Alice Smith, head of Widget Works"@en') != line_of(bad, 'kz:quote "Alice Smith, head')
+    assert problems[0].line == line_of(bad, 'kz:quote "Alice Smith, head of Widget Works"')
+
+
+def test_misquote_on_a_continuation_line_points_at_that_line(tmp_path: Path) -> None:
+    # "Alice Smyth" also opens the kz:quote of claim:L005-staff, written earlier in the file.
+    bad = CURATED.replace('claim:L005-smyth-spelling kz:passage src:L005 ; kz:quote "Alice Smyth" .',
+                          'claim:L005-smyth-spelling kz:passage src:L005 ;\n    kz:quote "Alice Smyth, and" .')
+    problems = problems_for(tmp_path, bad)
+    assert [p.check for p in problems] == ["quotes"]
+    assert problems[0].line == line_of(bad, 'kz:quote "Alice Smyth, and"')
+
+
 def test_quote_from_another_line_says_where_it_is(tmp_path: Path) -> None:
     bad = CURATED.replace('src:L005 ; kz:quote "Alice Smyth"', 'src:L003 ; kz:quote "Alice Smyth"')
     bad = bad.replace("L005-smyth-spelling", "L003-smyth-spelling")

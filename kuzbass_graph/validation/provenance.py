@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from ..errors import Problem
 from ..loader import DESCRIPTIONS_GRAPH, Workspace
-from ..locate import locate_iri, locate_text
+from ..locate import locate_iri, locate_metadata
 from ..namespaces import CLAIM, KZ, LINK, PROV, RDF_TYPE, UNCITED_PREDICATES, XSD
 from ..sources import PassageKind, parse_passage_iri
 
@@ -82,7 +82,7 @@ def check_claims(ws: Workspace) -> list[Problem]:
             elsewhere = source.lines_containing(quote.value)
             hint = (f"the quote stands at line(s) {', '.join(map(str, elsewhere))}: cite that passage"
                     if elsewhere else "copy the words exactly from the passage (only runs of spaces may differ)")
-            where = locate_text(ws, quote.value) or locate_iri(ws, claim)
+            where = locate_metadata(ws, claim, QUOTE.value) or locate_iri(ws, claim)
             problems.append(Problem("quotes", f"the quote of <{claim}> is not in line {line}: {quote.value[:80]!r}",
                                     path=where[0] if where else None, line=where[1] if where else None,
                                     focus=claim, hint=hint))

@@ -15,7 +15,7 @@ from rich.console import Console
 
 from . import __version__
 from .config import Settings
-from .errors import KuzbassError, ValidationFailed
+from .errors import KuzbassError, Severity, ValidationFailed
 from .validation import Check
 
 app = typer.Typer(help="kuzbass-graph: build, validate and query the AIC Kuzbass knowledge graph.",
@@ -52,7 +52,9 @@ def _fail(exc: KuzbassError) -> typer.Exit:
     if isinstance(exc, ValidationFailed):
         for problem in exc.problems:
             err.print(str(problem), markup=False, highlight=False)
-        err.print(f"[bold red]validation failed:[/] {len(exc.problems)} problem(s)")
+        warnings = sum(p.severity is Severity.WARNING for p in exc.problems)
+        detail = f" ({warnings} warning(s), which fail with --strict)" if warnings else ""
+        err.print(f"[bold red]validation failed:[/] {len(exc.problems)} problem(s){detail}")
     else:
         err.print(f"[bold red]error:[/] {exc}", highlight=False)
     return typer.Exit(exc.exit_code)

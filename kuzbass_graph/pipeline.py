@@ -29,12 +29,15 @@ class Outcome:
 
     def summary(self) -> str:
         c = self.compiled.counts
+        warnings = len(self.report.warnings)
         return (f"{len(self.ws.files)} files, {c['claims']} claims, {c['entities']} entities, "
-                f"{c['data']} data + {c['provenance']} provenance triples; checks: {', '.join(self.report.ran)}")
+                f"{c['data']} data + {c['provenance']} provenance triples; checks: {', '.join(self.report.ran)}"
+                + (f"; {warnings} warning(s)" if warnings else ""))
 
 
-def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console) -> Outcome:
-    """Load, validate the curated files, compile, then validate the compiled graph. Raises ValidationFailed."""
+def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, strict: bool = False) -> Outcome:
+    """Load, validate the curated files, compile, then validate the compiled graph. Raises ValidationFailed
+    on an error (or, when strict, on a warning); prints the warnings otherwise."""
     timings: dict[str, float] = {}
 
     def step(name: str, started: float) -> None:
@@ -48,6 +51,7 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console) 
         status.update("checking claims, quotes, declarations and dates")
         t = time.perf_counter()
         report = validate_curation(ws, onto=onto, skip=skip)
+        report.strict = strict
         step("curation checks", t)
         if not report.ok:
             raise ValidationFailed(report.problems)
@@ -69,20 +73,22 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console) 
             step("reasoner", t)
     if not report.ok:
         raise ValidationFailed(report.problems)
+    for problem in report.warnings:
+        console.print(str(problem), markup=False, highlight=False)
     return Outcome(ws, compiled, report, timings)
 
 
 def validate_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
-                     console: Console | None = None) -> str:
-    outcome = run_checks(settings, skip=skip, console=console or Console(stderr=True))
+                     console: Console | None = None, strict: bool = False) -> str:
+    outcome = run_checks(settings, skip=skip, console=console or Console(stderr=True), strict=strict)
     return outcome.summary()
 
 
 def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
-                  console: Console | None = None) -> str:
+                  console: Console | None = None, strict: bool = False) -> str:
     console = console or Console(stderr=True)
     started = time.perf_counter()
-    outcome = run_checks(settings, skip=skip, console=console)
+    outcome = run_checks(settings, skip=skip, console=console, strict=strict)
     with writing_build(settings.out), console.status("writing dumps"), atomic_folder(settings.out) as folder:
         t = time.perf_counter()
         sizes = write_dumps(outcome.compiled, outcome.ws, folder, base_iri=settings.base_iri)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import errno
 import os
 import pathlib
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -143,3 +145,33 @@ def test_non_utf8_stdin_is_an_error(project: Path, built: Path) -> None:
     code, output = query(project, built, "-", stdin=b"ASK { ?s ?p \"\xe9\" }")
     assert_mapped(code, output)
     assert "<stdin>:1:" in output and "not UTF-8" in output
+
+
+# --- data: files that are not regular files -----------------------------------------------------------
+
+def kuzbass(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """The installed command in a child process, so that a hang fails the test instead of blocking it."""
+    command = Path(sys.executable).with_name("kuzbass")
+    try:
+        return subprocess.run([str(command), *args], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError(f"kuzbass {' '.join(args)} still running after {timeout} s") from exc
+
+
+def test_fifo_in_data_is_skipped_with_a_warning(project: Path) -> None:
+    pipes = [project / "data" / "triples" / "pipe.trig", project / "data" / "sources" / "pipe.txt"]
+    for pipe in pipes:
+        os.mkfifo(pipe)
+    result = kuzbass("validate", "--root", str(project), "--no-reason")
+    assert result.returncode == 0, result.stderr
+    for pipe in pipes:
+        assert f"{pipe}: warning: [files] skipped: a FIFO (named pipe), not a regular file" in result.stderr
+    assert "replace it with a regular file" in result.stderr
+    assert "1 warning(s)" not in result.stdout and "2 warning(s)" in result.stdout
+
+
+def test_folder_named_like_a_data_file_is_skipped_with_a_warning(project: Path) -> None:
+    (project / "data" / "triples" / "more.trig").mkdir()
+    result = runner.invoke(app, ["validate", "--root", str(project), "--no-reason"])
+    assert result.exit_code == 0, result.output
+    assert "more.trig: warning: [files] skipped: a folder, not a regular file" in result.output

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..errors import Problem
+from ..errors import Problem, Severity
 from ..loader import Workspace
 from ..ontology import OntologyIndex, index_ontology
 from .declarations import check_dates, check_declarations
@@ -24,12 +24,23 @@ class Check(StrEnum):
 
 @dataclass
 class ValidationReport:
+    """The problems found and the checks run. A warning fails validation only when strict."""
+
     problems: list[Problem] = field(default_factory=list)
     ran: list[Check] = field(default_factory=list)
+    strict: bool = False
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity is Severity.WARNING]
 
     @property
     def ok(self) -> bool:
-        return not self.problems
+        return not (self.problems if self.strict else self.errors)
 
 
 def validate_curation(ws: Workspace, *, skip: frozenset[Check] = frozenset(),
@@ -42,7 +53,7 @@ def validate_curation(ws: Workspace, *, skip: frozenset[Check] = frozenset(),
         (Check.DECLARATIONS, lambda: check_declarations(ws, onto)),
         (Check.DATES, lambda: check_dates(ws, onto)),
     ]
-    report = ValidationReport()
+    report = ValidationReport(problems=list(ws.warnings))
     for name, run in checks:
         if name in skip:
             continue

@@ -202,17 +202,35 @@ def serve(
                                                  "[env: KUZBASS_OUT; default: dist].")] = None,
     host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8000,
-    workers: Annotated[int, typer.Option("--workers", min=1, help="Query worker processes.")] = 2,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Query worker processes "
+                                                "[default: the number of CPUs, at least 2].")] = None,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds before a query is cancelled.")] = 30.0,
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Largest result body, in bytes.")] = 50_000_000,
+    queue_wait: Annotated[float, typer.Option("--queue-wait", help="Seconds a query may wait for a worker "
+                                              "before a 503.")] = 10.0,
+    slow_after: Annotated[float, typer.Option("--slow-after", help="Seconds after which a running query moves "
+                                              "to the low-priority slow lane.")] = 1.0,
+    per_client_slow: Annotated[int, typer.Option("--per-client-slow", min=1, help="Slow-lane queries one client "
+                                                 "may have at once.")] = 2,
+    max_connections: Annotated[int, typer.Option("--max-connections", min=1, help="Open connections and "
+                                                 "requests before new ones get 503.")] = 1000,
+    allow_service: Annotated[list[str] | None, typer.Option(
+        "--allow-service", help="An endpoint that SERVICE may call (repeatable; none by default).")] = None,
+    forwarded_allow_ips: Annotated[str | None, typer.Option(
+        "--forwarded-allow-ips", help="Proxies whose X-Forwarded-For is trusted as the client address "
+        "(comma-separated IPs, e.g. 127.0.0.1 behind a local proxy).")] = None,
 ) -> None:
-    """Serve the build: a read-only SPARQL endpoint at /sparql and a query editor at /."""
-    from .server import ServeOptions
+    """Serve the build: a read-only SPARQL endpoint at /sparql and a query editor at /; follows rebuilds."""
+    from .server import DEFAULT_WORKERS, ServeOptions
     from .server import serve as run_server
 
     try:
         run_server(Settings.load(root=root, out=dataset),
-                   ServeOptions(host=host, port=port, workers=workers, timeout=timeout, max_bytes=max_bytes))
+                   ServeOptions(host=host, port=port, workers=workers or DEFAULT_WORKERS, timeout=timeout,
+                                max_bytes=max_bytes, queue_wait=queue_wait, slow_after=slow_after,
+                                per_client_slow=per_client_slow, max_connections=max_connections,
+                                allow_service=frozenset(allow_service or ()),
+                                forwarded_allow_ips=forwarded_allow_ips))
     except KuzbassError as exc:
         raise _fail(exc) from None
 

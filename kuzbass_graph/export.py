@@ -8,6 +8,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -98,20 +99,79 @@ def write_json(path: Path, payload: object) -> None:
     path.write_text(json.dumps(payload, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
 
 
-@contextmanager
-def atomic_folder(out: Path) -> Iterator[Path]:
-    """Yield a fresh temporary folder next to `out`; on success it replaces `out`, on failure it is removed."""
+KEEP_BUILDS = 3
+
+
+def _build_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _prepare(out: Path) -> Path:
+    """The builds folder of `out`, converting an output written before builds were versioned."""
     if out.exists() and not out.is_dir():
         raise ConfigError(f"output {out} exists and is not a folder", hint="choose another --out")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    out.mkdir(parents=True, exist_ok=True)
+    builds = out / "builds"
+    if not (out / "current").is_symlink():
+        legacy = [p for p in out.iterdir() if p.name not in ("builds", ".serving") and not p.name.startswith(".")]
+        if legacy and not (out / "build-report.json").is_file():
+            raise ConfigError(f"output {out} holds files that are not a kuzbass build",
+                              hint="choose another --out, or empty the folder")
+        for path in legacy:  # an unversioned build: replaced by links into the first versioned one
+            shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+    builds.mkdir(exist_ok=True)
+    return builds
+
+
+def _serving(out: Path) -> set[str]:
+    """Build folders a running `kuzbass serve` uses (OUT/.serving/<pid> holds the folder's name)."""
+    names: set[str] = set()
+    for marker in (out / ".serving").glob("*") if (out / ".serving").is_dir() else ():
+        try:
+            os.kill(int(marker.name), 0)
+            names.add(marker.read_text(encoding="utf-8").strip())
+        except (ValueError, ProcessLookupError):
+            marker.unlink(missing_ok=True)
+        except (OSError, PermissionError):
+            names.add(marker.read_text(encoding="utf-8").strip())
+    return names
+
+
+def _switch(out: Path, build: Path) -> None:
+    """Point OUT/current at the build (one atomic rename), link each of its files from OUT, drop old builds."""
+    link = out / f".current.tmp-{os.getpid()}"
+    link.unlink(missing_ok=True)
+    os.symlink(Path("builds") / build.name, link)
+    os.replace(link, out / "current")
+    names = {p.name for p in build.iterdir()}
+    for name in names:
+        entry = out / name
+        if not entry.is_symlink() and not entry.exists():
+            os.symlink(Path("current") / name, entry)
+    for entry in out.iterdir():
+        if entry.is_symlink() and entry.name != "current" and os.readlink(entry).startswith("current/") \
+                and entry.name not in names:
+            entry.unlink()
+    keep = _serving(out) | {build.name}
+    done = sorted((p for p in (out / "builds").iterdir() if not p.name.startswith(".")), key=lambda p: p.name)
+    for old in done[:-KEEP_BUILDS]:
+        if old.name not in keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def atomic_folder(out: Path) -> Iterator[Path]:
+    """Yield a fresh folder for a new build of `out`; on success it becomes `OUT/builds/<id>` and `OUT/current`
+    points at it (the files are also reachable as `OUT/<name>`), on failure it is removed and the previous
+    build stays current. The last builds are kept, and any build a running server uses."""
+    builds = _prepare(out)
+    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=builds))
     try:
         yield tmp
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    if out.exists():
-        os.replace(out, old)
-    os.replace(tmp, out)
-    shutil.rmtree(old, ignore_errors=True)
+    final = builds / _build_id()
+    os.replace(tmp, final)
+    os.chmod(final, 0o755)
+    _switch(out, final)

@@ -323,6 +323,8 @@ class _Builder:
                 if passage.section:
                     prov.append((node, _n(KZ + "sectionTitle"), ox.Literal(passage.section)))
         prov.extend(q.triple for q in self.ws.store.quads_for_pattern(None, None, None, SOURCES_GRAPH))  # type: ignore[misc]
+        prov.extend([(o, p, s) for s, p, o in prov  # symmetric statements between claims hold both ways
+                     if p.value in self.onto.symmetric and not isinstance(o, ox.Literal)])  # type: ignore[misc]
 
 
 def compile_workspace(ws: Workspace, onto: OntologyIndex) -> Compiled:

@@ -18,6 +18,7 @@ from .ontology import index_ontology
 from .validation import Check, ValidationReport, validate_curation
 from .validation.reasoner import check_reasoner
 from .validation.shapes import check_shapes
+from .validation.symmetry import check_symmetry
 
 
 @dataclass
@@ -59,6 +60,9 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
         t = time.perf_counter()
         compiled = compile_workspace(ws, onto)
         step("compile", t)
+        if Check.SYMMETRY not in skip:
+            report.ran.append(Check.SYMMETRY)
+            report.problems += check_symmetry(ws, compiled, onto)
         if Check.SHAPES not in skip:
             status.update("checking SHACL shapes")
             t = time.perf_counter()

@@ -45,7 +45,7 @@ CURATED = """@prefix kz: <https://w3id.org/kuzbass/ontology#> .
 @prefix src: <https://w3id.org/kuzbass/id/source/mini/> .
 
 person:alice-smith a kz:Person ; rdfs:label "Alice Smith"@en ;
-    dcterms:description "Founder and head of Widget Works."@en .
+    dcterms:description "Founded and headed Widget Works."@en .
 person:bob-jones a kz:Person ; rdfs:label "Bob Jones"@en .
 organization:widget-works a kz:Company ; rdfs:label "Widget Works"@en .
 place:testtown a kz:Settlement ; rdfs:label "Testtown"@en .

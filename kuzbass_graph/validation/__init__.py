@@ -10,6 +10,9 @@ from ..errors import Problem, Severity
 from ..loader import Workspace
 from ..ontology import OntologyIndex, index_ontology
 from .declarations import check_dates, check_declarations
+from .descriptions import check_descriptions
+from .inverses import check_inverses
+from .labels import check_labels
 from .provenance import check_claims, check_links
 
 
@@ -18,7 +21,11 @@ class Check(StrEnum):
     LINKS = "links"
     DECLARATIONS = "declarations"
     DATES = "dates"
+    LABELS = "labels"
+    DESCRIPTIONS = "descriptions"
+    INVERSES = "inverses"
     SHAPES = "shapes"
+    SYMMETRY = "symmetry"
     REASONER = "reasoner"
 
 
@@ -52,6 +59,9 @@ def validate_curation(ws: Workspace, *, skip: frozenset[Check] = frozenset(),
         (Check.LINKS, lambda: check_links(ws)),
         (Check.DECLARATIONS, lambda: check_declarations(ws, onto)),
         (Check.DATES, lambda: check_dates(ws, onto)),
+        (Check.LABELS, lambda: check_labels(ws, onto)),
+        (Check.DESCRIPTIONS, lambda: check_descriptions(ws, onto)),
+        (Check.INVERSES, lambda: check_inverses(ws, onto)),
     ]
     report = ValidationReport(problems=list(ws.warnings))
     for name, run in checks:

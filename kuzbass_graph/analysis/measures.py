@@ -1,0 +1,178 @@
+"""Network measures on an undirected simple graph (a projection or a yearly snapshot). Pure functions.
+
+Node measures: degree; weighted degree (sum of edge weights); betweenness (exact, by igraph, or sampled from
+k sources by NetworkX with a fixed seed when k is given) and closeness, by hops, normalized; eigenvector
+centrality (power iteration on A + I, so it converges on bipartite graphs; per graph, not per component);
+PageRank (alpha 0.85, edge weights); core number (k-core); Burt's constraint and effective size (edge
+weights); community (Louvain with a fixed seed, and Leiden through leidenalg on igraph), numbered by
+size; articulation point. Graph measures: size, density, components, the largest component's share,
+modularity of each partition, bridges, articulation points, and attribute assortativity (nationality,
+class) over the nodes where the attribute is known.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import networkx as nx
+
+SEED = 42
+NODE_MEASURES = ("degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank",
+                 "core_number", "constraint", "effective_size", "louvain", "leiden", "articulation")
+
+
+@dataclass
+class Measures:
+    nodes: dict[str, dict[str, float | int | None]] = field(default_factory=dict)
+    graph: dict[str, float | int | str | None] = field(default_factory=dict)
+    communities: dict[str, list[list[str]]] = field(default_factory=dict)
+    bridges: list[tuple[str, str]] = field(default_factory=list)
+    articulation_points: list[str] = field(default_factory=list)
+
+
+def _clean(value: float | None) -> float | None:
+    if value is None or (isinstance(value, float) and (math.isnan(value) or math.isinf(value))):
+        return None
+    return float(value)
+
+
+def numbered(communities: Iterable[Iterable[str]]) -> list[list[str]]:
+    """Communities as sorted lists, largest first, ties by their first member: a stable numbering."""
+    return sorted((sorted(c) for c in communities), key=lambda c: (-len(c), c[0]))
+
+
+def louvain(g: nx.Graph, *, seed: int = SEED) -> list[list[str]]:
+    if g.number_of_edges() == 0:
+        return numbered([n] for n in g)
+    return numbered(nx.community.louvain_communities(g, weight="weight", seed=seed))
+
+
+def leiden(g: nx.Graph, *, seed: int = SEED) -> list[list[str]]:
+    """Leiden (modularity, edge weights) through leidenalg on an igraph copy of g with sorted vertices."""
+    import igraph as ig
+    import leidenalg as la
+
+    nodes = sorted(g)
+    if g.number_of_edges() == 0:
+        return numbered([n] for n in nodes)
+    index = {n: i for i, n in enumerate(nodes)}
+    edges = sorted((min(index[a], index[b]), max(index[a], index[b]), float(d.get("weight", 1.0)))
+                   for a, b, d in g.edges(data=True))
+    h = ig.Graph(n=len(nodes), edges=[(a, b) for a, b, _ in edges])
+    h.es["weight"] = [w for _, _, w in edges]
+    partition = la.find_partition(h, la.ModularityVertexPartition, weights="weight", seed=seed)
+    return numbered([nodes[i] for i in members] for members in partition)
+
+
+def modularity(g: nx.Graph, communities: list[list[str]]) -> float | None:
+    if g.number_of_edges() == 0:
+        return None
+    return float(nx.community.modularity(g, communities, weight="weight"))
+
+
+def betweenness(g: nx.Graph, *, k: int | None = None, seed: int = SEED) -> dict[str, float]:
+    """Normalized betweenness by hops: exact through igraph (fast), or NetworkX sampling k sources with a seed."""
+    n = len(g)
+    if k is not None and k < n:
+        return nx.betweenness_centrality(g, k=k, seed=seed, normalized=True)
+    if n < 3 or g.number_of_edges() == 0:
+        return dict.fromkeys(g, 0.0)
+    import igraph as ig
+
+    nodes = sorted(g)
+    index = {node: i for i, node in enumerate(nodes)}
+    h = ig.Graph(n=n, edges=sorted((index[a], index[b]) for a, b in g.edges()))
+    scale = 2.0 / ((n - 1) * (n - 2))
+    return {node: float(value) * scale for node, value in zip(nodes, h.betweenness(directed=False), strict=True)}
+
+
+def eigenvector(g: nx.Graph) -> dict[str, float]:
+    if g.number_of_edges() == 0:
+        return dict.fromkeys(g, 0.0)
+    try:
+        return nx.eigenvector_centrality(g, max_iter=10000, tol=1e-10)
+    except nx.PowerIterationFailedConvergence:
+        return nx.eigenvector_centrality_numpy(g)
+
+
+def assortativity(g: nx.Graph, attribute: Callable[[dict], str | None]) -> float | None:
+    """Attribute assortativity over the edges whose two ends have the attribute; None when undefined."""
+    h = nx.Graph()
+    for n, data in g.nodes(data=True):
+        value = attribute(data)
+        if value:
+            h.add_node(n, value=value)
+    h.add_edges_from((a, b) for a, b in g.edges() if a in h and b in h)
+    if h.number_of_edges() == 0 or len({d["value"] for _, d in h.nodes(data=True)}) < 2:
+        return None
+    return _clean(nx.attribute_assortativity_coefficient(h, "value"))
+
+
+def first_nationality(data: dict) -> str | None:
+    values = data.get("nationality") or ()
+    return values[0] if values else None
+
+
+def node_class(data: dict) -> str | None:
+    return data.get("kind")
+
+
+def measure_graph(g: nx.Graph, *, seed: int = SEED, betweenness_k: int | None = None,
+                  communities: bool = True) -> Measures:
+    m = Measures()
+    nodes = sorted(g)
+    n = len(nodes)
+    k = betweenness_k if betweenness_k is not None and betweenness_k < n else None
+    between = betweenness(g, k=k, seed=seed)
+    closeness = nx.closeness_centrality(g)
+    eig = eigenvector(g)
+    pagerank = nx.pagerank(g, alpha=0.85, weight="weight") if n else {}
+    core = nx.core_number(g) if n else {}
+    constraint = nx.constraint(g, weight="weight") if n else {}
+    effective = nx.effective_size(g, weight="weight") if n else {}
+    m.articulation_points = sorted(nx.articulation_points(g))
+    m.bridges = sorted((min(a, b), max(a, b)) for a, b in nx.bridges(g))
+    parts: dict[str, list[list[str]]] = {}
+    if communities:
+        parts = {"louvain": louvain(g, seed=seed), "leiden": leiden(g, seed=seed)}
+    m.communities = parts
+    member_of = {name: {node: i for i, c in enumerate(cs) for node in c} for name, cs in parts.items()}
+    articulation = set(m.articulation_points)
+    for node in nodes:
+        m.nodes[node] = {
+            "degree": g.degree(node), "weighted_degree": float(g.degree(node, weight="weight")),
+            "betweenness": float(between[node]), "closeness": float(closeness[node]),
+            "eigenvector": float(eig[node]), "pagerank": float(pagerank[node]), "core_number": core[node],
+            "constraint": _clean(constraint.get(node)), "effective_size": _clean(effective.get(node)),
+            "louvain": member_of.get("louvain", {}).get(node), "leiden": member_of.get("leiden", {}).get(node),
+            "articulation": int(node in articulation)}
+    components = sorted((len(c) for c in nx.connected_components(g)), reverse=True)
+    m.graph = {
+        "nodes": n, "edges": g.number_of_edges(), "density": float(nx.density(g)) if n > 1 else 0.0,
+        "components": len(components), "largest_component": components[0] if components else 0,
+        "largest_component_share": components[0] / n if n else 0.0,
+        "bridges": len(m.bridges), "articulation_points": len(m.articulation_points),
+        "max_core": max(core.values(), default=0),
+        "assortativity_nationality": assortativity(g, first_nationality),
+        "assortativity_class": assortativity(g, node_class),
+        "betweenness_sampled_sources": k if k else "all",
+    }
+    for name, cs in parts.items():
+        m.graph[f"{name}_communities"] = len(cs)
+        m.graph[f"{name}_modularity"] = modularity(g, cs)
+    return m
+
+
+def change(before: dict[str, float | int | str | None], after: dict[str, float | int | str | None]
+           ) -> dict[str, float | None]:
+    """The change of each numeric graph measure from one snapshot to the next (after - before)."""
+    out: dict[str, float | None] = {}
+    for key, value in after.items():
+        old = before.get(key)
+        if isinstance(value, int | float) and isinstance(old, int | float):
+            out[key] = float(value) - float(old)
+        elif isinstance(value, int | float) or isinstance(old, int | float):
+            out[key] = None
+    return out

@@ -267,6 +267,55 @@ def publish(
               f"in {report.seconds:.1f} s")
 
 
+class PathFormatOption(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+    MARKDOWN = "markdown"
+
+
+@app.command()
+def analyze(
+    root: RootOption = None,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help="Folder of a build to analyse "
+                                                 "[env: KUZBASS_OUT; default: dist].")] = None,
+    target: Annotated[Path | None, typer.Option("--out", help="Folder to write (default: the build's "
+                                                "analysis/).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed of Louvain, Leiden and sampling.")] = 42,
+    betweenness_k: Annotated[int | None, typer.Option("--betweenness-k", min=1, help="Sample this many "
+                                                      "sources for betweenness (default: exact).")] = None,
+) -> None:
+    """Network analysis of the build: measures, communities, years; report, CSV, GraphML, GEXF and RDF."""
+    from .analysis.run import analyze as run_analysis
+
+    try:
+        summary = run_analysis(Settings.load(root=root, out=dataset).out, target=target, seed=seed,
+                               betweenness_k=betweenness_k)
+    except KuzbassError as exc:
+        raise _fail(exc) from None
+    out.print(f"[green]analysed:[/] {summary}")
+
+
+@app.command()
+def path(
+    start: Annotated[str, typer.Argument(metavar="A", help="An entity: label, name variant or IRI.")],
+    end: Annotated[str, typer.Argument(metavar="B", help="Another entity.")],
+    root: RootOption = None,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help="Folder of a build "
+                                                 "[env: KUZBASS_OUT; default: dist].")] = None,
+    fmt: Annotated[PathFormatOption, typer.Option("--format", help="How to print the paths.")] =
+        PathFormatOption.TEXT,
+    limit: Annotated[int, typer.Option("--max", min=1, help="At most this many shortest paths.")] = 3,
+) -> None:
+    """Shortest paths between two entities, one line per hop with its relation, date, quote and line."""
+    from .analysis.run import explain_path
+
+    try:
+        text = explain_path(Settings.load(root=root, out=dataset).out, start, end, fmt=fmt.value, limit=limit)
+    except KuzbassError as exc:
+        raise _fail(exc) from None
+    typer.echo(text, nl=False)
+
+
 reconcile_app = typer.Typer(help="Find and accept links to external identifiers (Wikidata).", no_args_is_help=True)
 app.add_typer(reconcile_app, name="reconcile")
 

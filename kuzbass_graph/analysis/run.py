@@ -114,3 +114,14 @@ def analyze(out: Path, *, target: Path | None = None, seed: int = SEED, betweenn
     return (f"{g.number_of_nodes()} entities, {g.number_of_edges()} edges, "
             f"{a.networks['person-person'].number_of_nodes()} persons; {len(files)} files -> {folder} "
             f"in {total:.1f} s")
+
+
+def explain_path(out: Path, start: str, end: str, *, fmt: str = "text", limit: int = 3) -> str:
+    """`kuzbass path`: the shortest paths between two entities of the build in `out`, explained hop by hop."""
+    from .paths import PathFormat, find_entity, render, shortest_paths
+
+    ds = read_dataset(load_build(out))
+    graph = collapse(entity_multigraph(ds))
+    a, b = (s if s in ds.entities else find_entity(ds, s) for s in (start, end))
+    return render(shortest_paths(graph, ds, a, b, limit=limit), ds.entities[a].label, ds.entities[b].label,
+                  PathFormat(fmt))

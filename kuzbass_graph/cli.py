@@ -28,6 +28,8 @@ RootOption = Annotated[Path | None, typer.Option("--root", help="Project folder 
 SkipOption = Annotated[list[Check] | None, typer.Option(
     "--skip", help="Skip a check (repeatable). --no-reason is --skip reasoner.")]
 NoReasonOption = Annotated[bool, typer.Option("--no-reason", help="Skip the OWL reasoner (HermiT).")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Fail on warnings too (e.g. two entities with "
+                                            "one label and class, a skipped file).")]
 
 
 def _skipped(skip: list[Check] | None, no_reason: bool) -> frozenset[Check]:
@@ -65,12 +67,14 @@ def validate(
     root: RootOption = None,
     skip: SkipOption = None,
     no_reason: NoReasonOption = False,
+    strict: StrictOption = False,
 ) -> None:
     """Check the ontology and the curated data: syntax, declarations, quotes, SHACL shapes, OWL consistency."""
     from .pipeline import validate_project
 
     try:
-        summary = validate_project(Settings.load(root=root), skip=_skipped(skip, no_reason), console=err)
+        summary = validate_project(Settings.load(root=root), skip=_skipped(skip, no_reason), console=err,
+                                   strict=strict)
     except KuzbassError as exc:
         raise _fail(exc) from None
     out.print(f"[green]valid:[/] {summary}")
@@ -85,13 +89,14 @@ def build(
                                                  "[env: KUZBASS_BASE_IRI].")] = None,
     skip: SkipOption = None,
     no_reason: NoReasonOption = False,
+    strict: StrictOption = False,
 ) -> None:
     """Validate, materialize inferences and write the dumps to the output folder (atomically)."""
     from .pipeline import build_project
 
     try:
         summary = build_project(Settings.load(root=root, out=out_dir, base_iri=base_iri),
-                                skip=_skipped(skip, no_reason), console=err)
+                                skip=_skipped(skip, no_reason), console=err, strict=strict)
     except KuzbassError as exc:
         raise _fail(exc) from None
     out.print(f"[green]built:[/] {summary}")

@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from kuzbass_graph.cli import app
 from kuzbass_graph.errors import KuzbassError, OutputError
+from kuzbass_graph.pipeline import Outcome
 
 runner = CliRunner()
 ASK = "ASK { ?who rdfs:label ?label }"
@@ -54,7 +55,7 @@ def test_disk_full_while_writing_the_build_says_to_free_space(project: Path, tmp
     assert_mapped(code, output)
     assert f"cannot write the build to {out}" in output and "No space left on device" in output
     assert "free some space" in output and "--out" in output
-    assert not out.exists()
+    assert not (out / "kuzbass.nq").exists()
 
 
 def test_out_under_a_file_says_to_choose_another_out(project: Path, tmp_path: Path) -> None:
@@ -175,3 +176,82 @@ def test_folder_named_like_a_data_file_is_skipped_with_a_warning(project: Path) 
     result = runner.invoke(app, ["validate", "--root", str(project), "--no-reason"])
     assert result.exit_code == 0, result.output
     assert "more.trig: warning: [files] skipped: a folder, not a regular file" in result.output
+
+
+# --- data: an entity minted twice ---------------------------------------------------------------------
+
+SECOND_BOB = 'person:robert-jones a kz:Person ; rdfs:label "Bob Jones"@en .\n'
+
+
+def with_second_bob(project: Path, declaration: str = SECOND_BOB) -> Path:
+    path = project / "data" / "triples" / "mini.trig"
+    text = path.read_text(encoding="utf-8")
+    company = "organization:widget-works a kz:Company"
+    text = text.replace(company, declaration + company)
+    text = text.replace("    person:bob-jones kz:led organization:widget-works .\n",
+                        "    person:bob-jones kz:led organization:widget-works .\n"
+                        "    person:robert-jones kz:led organization:widget-works .\n")
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(i for i, line in enumerate(path.read_text().splitlines(), start=1) if needle in line)
+
+
+def validate(project: Path, *extra: str) -> tuple[int, str]:
+    result = runner.invoke(app, ["validate", "--root", str(project), "--no-reason", *extra])
+    return result.exit_code, result.output
+
+
+def test_same_label_and_class_twice_is_a_warning_at_the_second_label(project: Path) -> None:
+    path = with_second_bob(project)
+    code, output = validate(project)
+    assert code == 0, output
+    first, second = line_of(path, "person:bob-jones a kz:Person"), line_of(path, "person:robert-jones a kz:Person")
+    assert (f"{path}:{second}: warning: [duplicates] person:robert-jones has the label 'Bob Jones' and the class "
+            f"kz:Person of person:bob-jones ({path}:{first})") in output
+    assert "skos:editorialNote on one of them that names the other" in output
+    assert "1 warning(s)" in output
+
+
+def test_strict_makes_the_duplicate_an_error_for_validate_and_build(project: Path, tmp_path: Path) -> None:
+    with_second_bob(project)
+    code, output = validate(project, "--strict")
+    assert code == 1, output
+    assert "[duplicates] person:robert-jones" in output and "which fail with --strict" in output
+    code, output = build(project, tmp_path / "out", "--strict")
+    assert code == 1 and "[duplicates]" in output and not (tmp_path / "out" / "kuzbass.nq").exists()
+    code, output = build(project, tmp_path / "out")
+    assert code == 0 and "[duplicates]" in output and (tmp_path / "out" / "kuzbass.nq").is_file()
+
+
+def test_an_editorial_note_naming_the_other_keeps_them_apart(project: Path) -> None:
+    with_second_bob(project, 'person:robert-jones a kz:Person ; rdfs:label "Bob Jones"@en ;\n'
+                    '    skos:editorialNote "Distinct from person:bob-jones: the source names two men."@en .\n')
+    code, output = validate(project, "--strict")
+    assert code == 0 and "[duplicates]" not in output, output
+
+
+def test_a_note_that_names_no_other_entity_does_not(project: Path) -> None:
+    with_second_bob(project, 'person:robert-jones a kz:Person ; rdfs:label "Bob Jones"@en ;\n'
+                    '    skos:editorialNote "Distinct from person:bob-jones-senior."@en .\n')
+    code, output = validate(project)
+    assert code == 0 and "warning: [duplicates] person:robert-jones" in output, output
+
+
+def test_same_label_in_another_class_is_no_duplicate(project: Path) -> None:
+    path = with_second_bob(project, 'person:robert-jones a kz:Person ; rdfs:label "Robert Jones"@en .\n'
+                           '<https://w3id.org/kuzbass/id/group/bob-jones> a kz:Group ; rdfs:label "Bob Jones"@en .\n')
+    path.write_text(path.read_text().replace(
+        "    person:robert-jones kz:led",
+        "    <https://w3id.org/kuzbass/id/group/bob-jones> kz:led organization:widget-works .\n"
+        "    person:robert-jones kz:led"))
+    code, output = validate(project, "--strict")
+    assert code == 0 and "[duplicates]" not in output, output
+
+
+def test_the_real_data_has_no_unexplained_duplicates(real: Outcome) -> None:
+    from kuzbass_graph.validation.duplicates import check_duplicates
+
+    assert check_duplicates(real.ws) == []

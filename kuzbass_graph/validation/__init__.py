@@ -11,6 +11,7 @@ from ..loader import Workspace
 from ..ontology import OntologyIndex, index_ontology
 from .declarations import check_dates, check_declarations
 from .descriptions import check_descriptions
+from .duplicates import check_duplicates
 from .inverses import check_inverses
 from .labels import check_labels
 from .provenance import check_claims, check_links
@@ -21,6 +22,7 @@ class Check(StrEnum):
     LINKS = "links"
     DECLARATIONS = "declarations"
     DATES = "dates"
+    DUPLICATES = "duplicates"
     LABELS = "labels"
     DESCRIPTIONS = "descriptions"
     INVERSES = "inverses"
@@ -59,6 +61,7 @@ def validate_curation(ws: Workspace, *, skip: frozenset[Check] = frozenset(),
         (Check.LINKS, lambda: check_links(ws)),
         (Check.DECLARATIONS, lambda: check_declarations(ws, onto)),
         (Check.DATES, lambda: check_dates(ws, onto)),
+        (Check.DUPLICATES, lambda: check_duplicates(ws)),
         (Check.LABELS, lambda: check_labels(ws, onto)),
         (Check.DESCRIPTIONS, lambda: check_descriptions(ws, onto)),
         (Check.INVERSES, lambda: check_inverses(ws, onto)),

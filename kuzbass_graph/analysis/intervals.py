@@ -138,7 +138,9 @@ def from_dates(*, within: Iterable[tuple[dt.date | None, dt.date | None]] = (),
 
 
 def union(intervals: Iterable[Interval]) -> Interval:
-    """The hull of several intervals (when any of several relations held); undated ones are ignored."""
+    """The hull of several intervals, undated ones ignored: an edge's earliest and latest in the exports.
+
+    Not an overlap rule: snapshots test each relation behind an edge on its own (projections.snapshot)."""
     dated = [i for i in intervals if i.dated]
     if not dated:
         return UNDATED

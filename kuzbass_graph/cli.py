@@ -155,8 +155,10 @@ def query(
     param: Annotated[list[str] | None, typer.Option(
         "--param", help="Bind a variable: name=value, where value is <iri>, prefix:name, \"text\"@lang or a "
         "number. Repeatable.")] = None,
-    timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for a remote endpoint.")] = 30.0,
-    retries: Annotated[int, typer.Option("--retries", help="Retries when a remote endpoint does not answer.")] = 2,
+    timeout: Annotated[float, typer.Option("--timeout", help="Seconds before giving up on a remote endpoint: "
+                                           "a total deadline, retries included.")] = 30.0,
+    retries: Annotated[int, typer.Option("--retries", help="Retries (within --timeout) when a remote endpoint "
+                                         "does not answer.")] = 2,
     user: Annotated[str | None, typer.Option("--user", help="User for HTTP basic auth at the endpoint.")] = None,
     password: Annotated[str | None, typer.Option("--password", envvar="KUZBASS_PASSWORD",
                                                  help="Password for HTTP basic auth [env: KUZBASS_PASSWORD].")] = None,

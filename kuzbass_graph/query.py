@@ -1,4 +1,5 @@
-"""Run SPARQL: a catalogue query, a file or stdin, on the built dataset (embedded Oxigraph) or a remote endpoint.
+"""Run SPARQL: a catalogue query, a file or stdin, on the built dataset (embedded Oxigraph) or a remote endpoint
+(SPARQL 1.1 Protocol over HTTP, within a total deadline).
 
 Parameters are bound as RDF terms by a trailing VALUES clause written from parsed terms (joined with the
 query pattern before projection), never by splicing text into the query.
@@ -6,10 +7,16 @@ query pattern before projection), never by splicing text into the query.
 
 from __future__ import annotations
 
+import base64
+import contextlib
+import http.client
 import io
 import re
+import socket
 import sys
+import threading
 import time
+import urllib.parse
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -249,33 +256,111 @@ class Endpoint:
 
 def run_remote(endpoint: Endpoint, text: str, params: dict[str, ox.NamedNode | ox.Literal],
                fmt: OutputFormat) -> bytes:
-    """Send the query with SPARQLWrapper; the raw response body in the asked format (JSON for tables)."""
-    from SPARQLWrapper import SPARQLWrapper
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+    """POST the query (SPARQL 1.1 Protocol); the raw response body in the asked format (JSON for tables).
 
-    wrapper = SPARQLWrapper(endpoint.url)
-    wrapper.setQuery(with_values(text, params))
-    wrapper.setTimeout(int(max(1, endpoint.timeout)))
-    wrapper.setMethod("POST")
+    endpoint.timeout is a total deadline: connecting, waiting for and reading every attempt, and the pauses
+    between retries all end by it, however slowly the endpoint trickles its answer.
+    """
+    deadline = time.monotonic() + endpoint.timeout
+    form = urllib.parse.urlencode({"query": with_values(text, params)}).encode("utf-8")
+    headers = {"Accept": REMOTE_ACCEPT.get(fmt, REMOTE_ACCEPT[OutputFormat.JSON]),
+               "Content-Type": "application/x-www-form-urlencoded", "User-Agent": "kuzbass-graph"}
     if endpoint.user:
-        wrapper.setCredentials(endpoint.user, endpoint.password or "")
-    wrapper.addCustomHttpHeader("Accept", REMOTE_ACCEPT.get(fmt, REMOTE_ACCEPT[OutputFormat.JSON]))
-    wrapper.setReturnFormat("json" if fmt in (OutputFormat.TABLE, OutputFormat.JSON) else fmt.value)
-    last: Exception | None = None
+        token = base64.b64encode(f"{endpoint.user}:{endpoint.password or ''}".encode()).decode("ascii")
+        headers["Authorization"] = f"Basic {token}"
+    last = "no attempt"
+    attempts = 0
     for attempt in range(endpoint.retries + 1):
+        if time.monotonic() >= deadline:
+            break
+        attempts += 1
         try:
-            response = wrapper.query().response
-            return response.read()  # type: ignore[no-any-return]
-        except SPARQLWrapperException as exc:
-            raise EndpointError(f"{endpoint.url} rejected the query: {str(exc).strip()[:400]}",
-                                hint="check the query against the endpoint's SPARQL dialect") from exc
-        except Exception as exc:  # urllib raises URLError, HTTPError, socket timeouts, ConnectionError
-            last = exc
-            if getattr(exc, "code", None) in (400, 401, 403, 404):
-                break
-            time.sleep(min(2.0, 0.25 * 2 ** attempt))
-    raise EndpointError(f"{endpoint.url} did not answer: {last}",
+            status, reason, body = _post(endpoint.url, form, headers, deadline)
+        except (OSError, http.client.HTTPException) as exc:  # refused, reset, timed out, cut at the deadline
+            last = str(exc) or type(exc).__name__
+        else:
+            if 200 <= status < 300:
+                return body
+            detail = body.decode("utf-8", errors="replace").strip()[:400]
+            if status in (401, 403):
+                raise EndpointError(f"{endpoint.url} refused access (HTTP {status} {reason}): {detail}",
+                                    hint="check --user and --password (or KUZBASS_PASSWORD)")
+            if status == 404:
+                raise EndpointError(f"{endpoint.url} was not found (HTTP 404)", hint="check the endpoint URL")
+            if 400 <= status < 500:
+                raise EndpointError(f"{endpoint.url} rejected the query (HTTP {status} {reason}): {detail}",
+                                    hint="check the query against the endpoint's SPARQL dialect")
+            last = f"HTTP {status} {reason}: {detail[:200]}"
+        time.sleep(max(0.0, min(2.0, 0.25 * 2 ** attempt, deadline - time.monotonic())))
+    raise EndpointError(f"{endpoint.url} did not answer within {endpoint.timeout:g} s "
+                        f"({attempts} attempt(s)): {last}",
                         hint="check that the endpoint is up and the URL right; raise --timeout or --retries")
+
+
+class _Cut(OSError):
+    """The deadline passed while a request was still under way."""
+
+
+def _post(url: str, form: bytes, headers: dict[str, str], deadline: float,
+          redirects: int = 5) -> tuple[int, str, bytes]:
+    """One POST, ended at the deadline: a timer shuts the socket down, which wakes any blocking read."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise EndpointError(f"{url} is not an http(s) URL", hint="pass --endpoint http://host:port/path")
+    remaining = deadline - time.monotonic()
+    if remaining <= 0:
+        raise _Cut("the deadline passed")
+    connection_class = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+    connection = connection_class(parts.hostname, parts.port, timeout=remaining)
+    cut = threading.Event()
+    sockets: list[socket.socket] = []
+
+    def stop() -> None:
+        cut.set()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    timer = threading.Timer(remaining, stop)
+    timer.daemon = True
+    timer.start()
+    try:
+        connection.connect()
+        if connection.sock is not None:
+            sockets.append(connection.sock)
+        if cut.is_set():
+            stop()
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.request("POST", target, body=form, headers=headers)
+        response = connection.getresponse()
+        chunks: list[bytes] = []
+        while not cut.is_set():
+            left = deadline - time.monotonic()
+            if left <= 0:
+                break
+            for sock in sockets:
+                sock.settimeout(left)
+            chunk = response.read1(65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+        if cut.is_set() or time.monotonic() >= deadline:
+            raise _Cut("the answer was still coming in at the deadline")
+        location = response.getheader("Location")
+        if response.status in (301, 302, 303, 307, 308) and location and redirects > 0:
+            return _post(urllib.parse.urljoin(url, location), form, headers, deadline, redirects - 1)
+        return response.status, response.reason, b"".join(chunks)
+    except OSError as exc:
+        if cut.is_set():
+            raise _Cut("the deadline passed before the answer was complete") from exc
+        raise
+    except http.client.HTTPException as exc:
+        if cut.is_set():
+            raise _Cut("the deadline passed before the answer was complete") from exc
+        raise
+    finally:
+        timer.cancel()
+        connection.close()
 
 
 def remote_rows(body: bytes) -> tuple[list[str], list[list[str]]]:

@@ -3,11 +3,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import pathlib
+import socket
+import socketserver
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -255,3 +261,109 @@ def test_the_real_data_has_no_unexplained_duplicates(real: Outcome) -> None:
     from kuzbass_graph.validation.duplicates import check_duplicates
 
     assert check_duplicates(real.ws) == []
+
+
+# --- query: a remote endpoint that trickles -----------------------------------------------------------
+
+class Loopback(socketserver.ThreadingTCPServer):
+    """A tiny server on 127.0.0.1 that reads one HTTP request per connection and answers with `behave`."""
+
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, behave: Callable[[socket.socket, threading.Event], None]) -> None:
+        self.behave, self.stopping, self.requests = behave, threading.Event(), 0
+        server = self
+
+        class Handler(socketserver.BaseRequestHandler):
+            def handle(self) -> None:
+                server.requests += 1
+                read_request(self.request)
+                with contextlib.suppress(OSError):
+                    server.behave(self.request, server.stopping)
+
+        super().__init__(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server_address[1]}/sparql"
+
+    def __enter__(self) -> Loopback:
+        threading.Thread(target=self.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stopping.set()
+        self.shutdown()
+        self.server_close()
+
+
+def read_request(sock: socket.socket) -> bytes:
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            return data
+        data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
+                   if line.lower().startswith(b"content-length:")), 0)
+    while len(body) < length:
+        body += sock.recv(65536)
+    return data
+
+
+def trickle(data: bytes, sock: socket.socket, stopping: threading.Event, *, every: float = 0.2,
+            longest: float = 8.0) -> None:
+    """Send data a byte at a time, each byte well within any socket timeout, for at most `longest` s."""
+    started = time.monotonic()
+    for byte in data:
+        if stopping.is_set() or time.monotonic() - started > longest:
+            return
+        sock.sendall(bytes([byte]))
+        time.sleep(every)
+
+
+def trickled_body(sock: socket.socket, stopping: threading.Event) -> None:
+    sock.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+json\r\nContent-Length: 1000\r\n\r\n")
+    trickle(b" " * 1000, sock, stopping)
+
+
+def trickled_headers(sock: socket.socket, stopping: threading.Event) -> None:
+    trickle(b"HTTP/1.1 200 OK\r\nX-Slow: " + b"a" * 1000, sock, stopping)
+
+
+def silence(sock: socket.socket, stopping: threading.Event) -> None:
+    stopping.wait(8.0)
+
+
+def remote(url: str, *extra: str) -> tuple[int, str, float]:
+    started = time.monotonic()
+    result = runner.invoke(app, ["query", "-", "--endpoint", url, "--format", "json", *extra], input=ASK)
+    return result.exit_code, result.output, time.monotonic() - started
+
+
+@pytest.mark.parametrize("behave", [trickled_body, trickled_headers], ids=["body", "headers"])
+def test_a_trickling_endpoint_is_given_up_at_the_timeout(behave: Callable[[socket.socket, threading.Event], None]
+                                                         ) -> None:
+    with Loopback(behave) as server:
+        code, output, seconds = remote(server.url, "--timeout", "2", "--retries", "2")
+    assert_mapped(code, output)
+    assert f"{server.url} did not answer within 2 s" in output and "raise --timeout" in output
+    assert seconds < 3.5, f"took {seconds:.1f} s with --timeout 2"
+
+
+def test_the_timeout_is_a_total_deadline_retries_included() -> None:
+    with Loopback(silence) as server:
+        code, output, seconds = remote(server.url, "--timeout", "2", "--retries", "3")
+    assert_mapped(code, output)
+    assert "did not answer within 2 s (1 attempt(s))" in output
+    assert seconds < 3.5, f"took {seconds:.1f} s with --timeout 2 and --retries 3"
+
+
+def test_retries_fit_in_the_deadline_when_the_endpoint_fails_fast() -> None:
+    def unavailable(sock: socket.socket, stopping: threading.Event) -> None:
+        sock.sendall(b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\nConnection: close\r\n\r\nbusy")
+
+    with Loopback(unavailable) as server:
+        code, output, seconds = remote(server.url, "--timeout", "1", "--retries", "50")
+    assert_mapped(code, output)
+    assert "did not answer within 1 s" in output and "HTTP 503" in output
+    assert 2 <= server.requests < 50 and seconds < 2.5

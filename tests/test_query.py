@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import http.server
 import json
+import threading
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -112,3 +116,55 @@ def test_remote_endpoint_gives_the_same_answer(built: Settings, oxigraph_endpoin
     assert local[1].split() == remote[1].replace("\r", "").split() == ["label", "Alice", "Smith"]
     code, output = invoke(built, "-", "--endpoint", oxigraph_endpoint, stdin=query.replace("?who", "<" + ALICE + ">"))
     assert code == 0 and "Alice Smith" in output
+
+
+class _Recording(http.server.BaseHTTPRequestHandler):
+    """Answers POST /sparql with one SPARQL JSON row (or 400 for a query with BAD), recording each request."""
+
+    seen: list[tuple[dict[str, str], dict[str, list[str]]]] = []
+
+    def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
+        form = urllib.parse.parse_qs(self.rfile.read(int(self.headers["Content-Length"])).decode())
+        self.seen.append((dict(self.headers), form))
+        if "BAD" in form["query"][0]:
+            status, body = 400, b"Parse error: BAD"
+        else:
+            status, body = 200, json.dumps({"head": {"vars": ["label"]}, "results": {"bindings": [
+                {"label": {"type": "literal", "value": "Alice Smith"}}]}}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def recording_endpoint() -> Iterator[str]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Recording)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    _Recording.seen.clear()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    server.shutdown()
+    server.server_close()
+
+
+def test_remote_query_is_a_form_post_with_accept_and_basic_auth(recording_endpoint: str) -> None:
+    result = runner.invoke(app, ["query", "-", "--endpoint", recording_endpoint, "--user", "ann",
+                                 "--password", "secret", "--param", "who=person:alice-smith"], input=LABEL_QUERY)
+    assert result.exit_code == 0, result.output
+    assert "Alice Smith" in result.output and "1 row(s)" in result.output
+    headers, form = _Recording.seen[0]
+    assert headers["Content-Type"] == "application/x-www-form-urlencoded"
+    assert headers["Accept"] == "application/sparql-results+json"
+    assert headers["Authorization"] == "Basic " + base64.b64encode(b"ann:secret").decode()
+    assert form["query"][0].startswith(LABEL_QUERY) and f"<{ALICE}>" in form["query"][0]
+
+
+def test_remote_syntax_error_is_rejected_without_retrying(recording_endpoint: str) -> None:
+    result = runner.invoke(app, ["query", "-", "--endpoint", recording_endpoint], input="SELECT BAD")
+    assert result.exit_code == 2
+    assert "rejected the query (HTTP 400 Bad Request): Parse error: BAD" in result.output
+    assert len(_Recording.seen) == 1

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from rich.console import Console
 
 from . import __version__
+from .analysis.run import analyze_compiled
 from .compile import Compiled, compile_workspace
 from .config import Settings
 from .coverage import CoverageReport, measure_coverage
@@ -93,9 +94,15 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
     console = console or Console(stderr=True)
     started = time.perf_counter()
     outcome = run_checks(settings, skip=skip, console=console, strict=strict)
+    with console.status("analysing the network"):
+        t = time.perf_counter()
+        analysis = analyze_compiled(outcome.compiled.store)  # adds the analysis graph to the dumps
+        outcome.timings["analysis"] = round(time.perf_counter() - t, 3)
     with writing_build(settings.out), console.status("writing dumps"), atomic_folder(settings.out) as folder:
         t = time.perf_counter()
         sizes = write_dumps(outcome.compiled, outcome.ws, folder, base_iri=settings.base_iri)
+        analysis_seconds = analysis.write(folder / "analysis", base_iri=settings.base_iri)
+        outcome.timings["analysis files"] = round(analysis_seconds["write"], 3)
         coverage = measure_coverage(outcome.ws, outcome.compiled)
         write_json(folder / "coverage.json", coverage.as_dict())
         (folder / "coverage.md").write_text(coverage.as_markdown(), encoding="utf-8")

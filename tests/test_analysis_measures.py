@@ -134,3 +134,26 @@ def test_empty_and_edgeless_graphs_do_not_fail() -> None:
     lone.add_nodes_from(["a", "b"])
     m = M.measure_graph(lone)
     assert m.graph["louvain_modularity"] is None and m.communities["leiden"] == [["a"], ["b"]]
+
+
+def test_closeness_and_eigenvector_agree_with_networkx_on_a_disconnected_graph() -> None:
+    g = nx.relabel_nodes(nx.karate_club_graph(), str)
+    g.add_edges_from([("p", "q"), ("q", "r")])
+    g.add_node("alone")
+    close = M.closeness(g)
+    reference = nx.closeness_centrality(g)
+    assert all(close[n] == pytest.approx(reference[n]) for n in g)
+    assert close["alone"] == 0.0
+    k = nx.karate_club_graph()
+    eig, ref = M.eigenvector(k), nx.eigenvector_centrality_numpy(k)
+    assert all(eig[n] == pytest.approx(ref[n], abs=1e-9) for n in k)
+    assert M.eigenvector(k) == eig  # same start vector, same result
+
+
+def test_fast_date_bounds_equal_the_edtf_parser() -> None:
+    from kuzbass_graph.analysis.dataset import _bounds
+    from kuzbass_graph.dates import parse_bounds
+
+    for text in ("1923", "1923-02", "1924-02", "1923-12", "1923-05-07", "192X", "1923~", "[..1923-12-31]"):
+        b = parse_bounds(text)
+        assert _bounds(text) == (b.earliest, b.latest), text

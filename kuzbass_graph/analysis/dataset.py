@@ -16,6 +16,7 @@ Only SPARQL on pyoxigraph; no rdflib. What is read:
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -97,8 +98,25 @@ def local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
 @lru_cache(maxsize=4096)
 def _bounds(text: str) -> tuple[dt.date | None, dt.date | None] | None:
+    """The bounds of an EDTF date: plain years, months and days directly (the EDTF parser takes ~10 ms
+    a date), anything else through kuzbass_graph.dates."""
+    match = _ISO.match(text)
+    if match:
+        year, month, day = (int(g) if g else None for g in match.groups())
+        try:
+            if day is not None:
+                return dt.date(year, month, day), dt.date(year, month, day)  # type: ignore[arg-type]
+            if month is not None:
+                last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))  # type: ignore[operator]
+                return dt.date(year, month, 1), last  # type: ignore[arg-type]
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)  # type: ignore[arg-type]
+        except ValueError:
+            return None
     try:
         b = parse_bounds(text)
     except EdtfError:

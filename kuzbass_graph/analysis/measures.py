@@ -1,7 +1,7 @@
 """Network measures on an undirected simple graph (a projection or a yearly snapshot). Pure functions.
 
 Node measures: degree; weighted degree (sum of edge weights); betweenness (exact, by igraph, or sampled from
-k sources by NetworkX with a fixed seed when k is given) and closeness, by hops, normalized; eigenvector
+k sources by NetworkX with a fixed seed when k is given) and closeness (Wasserman-Faust, through igraph), by hops, normalized; eigenvector
 centrality (power iteration on A + I, so it converges on bipartite graphs; per graph, not per component);
 PageRank (alpha 0.85, edge weights); core number (k-core); Burt's constraint and effective size (edge
 weights); community (Louvain with a fixed seed, and Leiden through leidenalg on igraph), numbered by
@@ -79,22 +79,52 @@ def betweenness(g: nx.Graph, *, k: int | None = None, seed: int = SEED) -> dict[
         return nx.betweenness_centrality(g, k=k, seed=seed, normalized=True)
     if n < 3 or g.number_of_edges() == 0:
         return dict.fromkeys(g, 0.0)
+    nodes, h = _igraph(g)
+    scale = 2.0 / ((n - 1) * (n - 2))
+    values = h.betweenness(directed=False)  # type: ignore[attr-defined]
+    return {node: float(value) * scale for node, value in zip(nodes, values, strict=True)}
+
+
+def _igraph(g: nx.Graph) -> tuple[list, object]:
     import igraph as ig
 
     nodes = sorted(g)
     index = {node: i for i, node in enumerate(nodes)}
-    h = ig.Graph(n=n, edges=sorted((index[a], index[b]) for a, b in g.edges()))
-    scale = 2.0 / ((n - 1) * (n - 2))
-    return {node: float(value) * scale for node, value in zip(nodes, h.betweenness(directed=False), strict=True)}
+    return nodes, ig.Graph(n=len(nodes), edges=sorted((index[a], index[b]) for a, b in g.edges()))
+
+
+def closeness(g: nx.Graph) -> dict[str, float]:
+    """NetworkX's closeness (Wasserman-Faust: (r-1)/sum of distances, times (r-1)/(n-1), r the vertices
+    reachable, the vertex included), computed through igraph."""
+    n = len(g)
+    if n <= 1 or g.number_of_edges() == 0:
+        return dict.fromkeys(g, 0.0)
+    nodes, h = _igraph(g)
+    reach = [0] * n
+    for component in h.connected_components():  # type: ignore[attr-defined]
+        for v in component:
+            reach[v] = len(component)
+    values = h.closeness(normalized=True)  # type: ignore[attr-defined]
+    return {node: 0.0 if reach[i] <= 1 or values[i] != values[i] else
+            float(values[i]) * (reach[i] - 1) / (n - 1) for i, node in enumerate(nodes)}
 
 
 def eigenvector(g: nx.Graph) -> dict[str, float]:
+    """Eigenvector centrality, unit Euclidean norm: the leading eigenvector of A (scipy's eigsh from a fixed
+    start vector, so runs agree), or NetworkX's power iteration on A + I for graphs of under three vertices."""
     if g.number_of_edges() == 0:
         return dict.fromkeys(g, 0.0)
-    try:
+    if len(g) < 3:
         return nx.eigenvector_centrality(g, max_iter=10000, tol=1e-10)
-    except nx.PowerIterationFailedConvergence:
-        return nx.eigenvector_centrality_numpy(g)
+    import numpy as np
+    import scipy.sparse.linalg as sla
+
+    nodes = sorted(g)
+    a = nx.to_scipy_sparse_array(g, nodelist=nodes, weight=None, dtype=float)
+    _, vectors = sla.eigsh(a, k=1, which="LA", v0=np.ones(len(nodes)))
+    vector = np.abs(vectors[:, 0])
+    vector = vector / np.linalg.norm(vector)
+    return {node: float(value) for node, value in zip(nodes, vector, strict=True)}
 
 
 def assortativity(g: nx.Graph, attribute: Callable[[dict], str | None]) -> float | None:
@@ -126,7 +156,7 @@ def measure_graph(g: nx.Graph, *, seed: int = SEED, betweenness_k: int | None = 
     n = len(nodes)
     k = betweenness_k if betweenness_k is not None and betweenness_k < n else None
     between = betweenness(g, k=k, seed=seed)
-    closeness = nx.closeness_centrality(g)
+    close = closeness(g)
     eig = eigenvector(g)
     pagerank = nx.pagerank(g, alpha=0.85, weight="weight") if n else {}
     core = nx.core_number(g) if n else {}
@@ -143,7 +173,7 @@ def measure_graph(g: nx.Graph, *, seed: int = SEED, betweenness_k: int | None = 
     for node in nodes:
         m.nodes[node] = {
             "degree": g.degree(node), "weighted_degree": float(g.degree(node, weight="weight")),
-            "betweenness": float(between[node]), "closeness": float(closeness[node]),
+            "betweenness": float(between[node]), "closeness": float(close[node]),
             "eigenvector": float(eig[node]), "pagerank": float(pagerank[node]), "core_number": core[node],
             "constraint": _clean(constraint.get(node)), "effective_size": _clean(effective.get(node)),
             "louvain": member_of.get("louvain", {}).get(node), "leiden": member_of.get("leiden", {}).get(node),

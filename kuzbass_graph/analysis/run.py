@@ -125,3 +125,30 @@ def explain_path(out: Path, start: str, end: str, *, fmt: str = "text", limit: i
     a, b = (s if s in ds.entities else find_entity(ds, s) for s in (start, end))
     return render(shortest_paths(graph, ds, a, b, limit=limit), ds.entities[a].label, ds.entities[b].label,
                   PathFormat(fmt))
+
+
+@dataclass
+class BuildAnalysis:
+    """The analysis of a build: computed from the compiled store, its graph already added to that store."""
+
+    analysis: Analysis
+    quads: list[ox.Quad]
+
+    def write(self, folder: Path, *, base_iri: str) -> dict[str, float]:
+        """The report and files into folder (the build's analysis/), IRIs moved to base_iri."""
+        from ..export import rebase
+        from .report import write_outputs
+
+        t = time.perf_counter()
+        move = rebase(base_iri)
+        write_outputs(self.analysis, folder, [move(q) for q in self.quads])
+        return {**self.analysis.seconds, "write": time.perf_counter() - t}
+
+
+def analyze_compiled(store: ox.Store, *, seed: int = SEED) -> BuildAnalysis:
+    """`kuzbass build`: analyse the compiled dataset and add the analysis graph to its store (so the dumps
+    and the on-disk store carry it)."""
+    a = compute(store, seed=seed)
+    quads = analysis_quads(a)
+    store.extend(quads)
+    return BuildAnalysis(a, quads)

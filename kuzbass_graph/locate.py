@@ -43,14 +43,6 @@ def locate_iri(ws: Workspace, iri: str, *, declared_first: bool = True) -> tuple
     return None
 
 
-def locate_text(ws: Workspace, text: str) -> tuple[Path, int] | None:
-    """The first line of a curated file holding the start of a literal."""
-    head = text.strip().split("\n")[0][:40]
-    if not head:
-        return None
-    return _search(ws.files, [re.compile(re.escape(head))])
-
-
 def locate_metadata(ws: Workspace, subject: str, predicate: str) -> tuple[Path, int] | None:
     """The line writing a statement of the default graph (a claim's kz:quote, an entity's label): the
     predicate's first line in a block that starts with the subject (and opens no graph), up to the next

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from kuzbass_graph.analysis.run import analyze_compiled
 from kuzbass_graph.config import Settings
 from kuzbass_graph.pipeline import Outcome, run_checks
 from kuzbass_graph.validation import Check
@@ -28,5 +29,8 @@ def settings(project: Path) -> Settings:
 
 @pytest.fixture(scope="session")
 def real() -> Outcome:
-    """The real project, validated (shapes included, reasoner in its own test) and compiled once."""
-    return run_checks(Settings.load(root=ROOT), skip=frozenset({Check.REASONER}), console=Console(quiet=True))
+    """The real project, validated (shapes included, reasoner in its own test) and compiled once, with the
+    analysis graph that the build adds (analysis.run.analyze_compiled)."""
+    outcome = run_checks(Settings.load(root=ROOT), skip=frozenset({Check.REASONER}), console=Console(quiet=True))
+    analyze_compiled(outcome.compiled.store)
+    return outcome

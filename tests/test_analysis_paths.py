@@ -50,7 +50,8 @@ def test_paths_explained_hop_by_hop_on_the_tiny_dataset() -> None:
     assert by_org[1].relation == "held the post 'head' in" and by_org[1].date == "1922-01-01..1926-12-31"
     assert by_meeting[0].claim == C_MEET and by_meeting[0].line == 1 and by_meeting[0].date == "1923-05-01..1923-05-31"
     text = render(paths, "Ben Baars", "Ann Archer", PathFormat.TEXT)
-    assert 'Ann Archer held the post \'head\' in The Org [1922-01-01..1926-12-31] "Ann headed the Org from 1922 to 1926." (line 2)' in text
+    assert ("Ann Archer held the post 'head' in The Org [1922-01-01..1926-12-31] "
+            '"Ann headed the Org from 1922 to 1926." (line 2)') in text
     md = render(paths, "Ben Baars", "Ann Archer", PathFormat.MARKDOWN)
     assert md.count("| # | hop | date | quote | line |") == 2
     data = json.loads(render(paths, "Ben Baars", "Ann Archer", PathFormat.JSON))

@@ -98,6 +98,7 @@ def local_name(iri: str) -> str:
     return iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
 
 
+Bounds = tuple[dt.date | None, dt.date | None]
 _ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -107,14 +108,16 @@ def _bounds(text: str) -> tuple[dt.date | None, dt.date | None] | None:
     a date), anything else through kuzbass_graph.dates."""
     match = _ISO.match(text)
     if match:
-        year, month, day = (int(g) if g else None for g in match.groups())
+        year = int(match.group(1))
         try:
-            if day is not None:
-                return dt.date(year, month, day), dt.date(year, month, day)  # type: ignore[arg-type]
-            if month is not None:
-                last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1))  # type: ignore[operator]
-                return dt.date(year, month, 1), last  # type: ignore[arg-type]
-            return dt.date(year, 1, 1), dt.date(year, 12, 31)  # type: ignore[arg-type]
+            if match.group(3):
+                day = dt.date(year, int(match.group(2)), int(match.group(3)))
+                return day, day
+            if match.group(2):
+                month = int(match.group(2))
+                following = dt.date(year + 1, 1, 1) if month == 12 else dt.date(year, month + 1, 1)
+                return dt.date(year, month, 1), following - dt.timedelta(days=1)
+            return dt.date(year, 1, 1), dt.date(year, 12, 31)
         except ValueError:
             return None
     try:
@@ -124,10 +127,11 @@ def _bounds(text: str) -> tuple[dt.date | None, dt.date | None] | None:
     return b.earliest, b.latest
 
 
-def _select(store: ox.Store, query: str) -> list[tuple[str | None, ...]]:
+def _select(store: ox.Store, query: str) -> list[tuple[str, ...]]:
+    """The rows of a SELECT as the values of their terms ("" when unbound)."""
     rows = []
-    for solution in store.query(PREFIXES + query, use_default_graph_as_union=True):  # type: ignore[union-attr]
-        rows.append(tuple(None if v is None else v.value for v in solution))  # type: ignore[union-attr]
+    for solution in store.query(PREFIXES + query, use_default_graph_as_union=True):
+        rows.append(tuple("" if v is None else v.value for v in solution))
     return rows
 
 
@@ -135,17 +139,17 @@ def _ontology(store: ox.Store) -> tuple[dict[str, set[str]], dict[str, set[str]]
                                         dict[str, str]]:
     class_parents: dict[str, set[str]] = defaultdict(set)
     for c, parent in _select(store, "SELECT ?c ?p WHERE { ?c rdfs:subClassOf ?p FILTER(isIRI(?p)) }"):
-        class_parents[c].add(parent)  # type: ignore[index, arg-type]
+        class_parents[c].add(parent)
     prop_parents: dict[str, set[str]] = defaultdict(set)
     for p, parent in _select(store, "SELECT ?c ?p WHERE { ?c rdfs:subPropertyOf ?p }"):
-        prop_parents[p].add(parent)  # type: ignore[index, arg-type]
+        prop_parents[p].add(parent)
     inverses: dict[str, str] = {}
     for p, q in _select(store, "SELECT ?p ?q WHERE { ?p owl:inverseOf ?q }"):
-        inverses[p], inverses[q] = q, p  # type: ignore[index]
+        inverses[p], inverses[q] = q, p
     symmetric = {p for (p,) in _select(store, "SELECT ?p WHERE { ?p a owl:SymmetricProperty }")}
     labels = {p: label for p, label in _select(store, """SELECT ?p ?l WHERE {
         ?p a owl:ObjectProperty ; rdfs:label ?l FILTER(STRSTARTS(STR(?p), STR(kz:))) }""")}
-    return class_parents, prop_parents, inverses, symmetric, labels  # type: ignore[return-value]
+    return class_parents, prop_parents, inverses, symmetric, labels
 
 
 def _ancestors(start: str, parents: dict[str, set[str]]) -> set[str]:
@@ -164,11 +168,13 @@ def _intervals(store: ox.Store, date_props: set[str]) -> dict[str, Interval]:
     for s, p, value in _select(store, """SELECT ?s ?p ?v WHERE { GRAPH ?g { ?s ?p ?v }
             FILTER(isLiteral(?v) && STRSTARTS(STR(?p), STR(kz:)) && ?p NOT IN (kz:earliest, kz:latest)) }"""):
         if p in date_props:
-            by_node[s].append((p, value))  # type: ignore[arg-type, index]
+            by_node[s].append((p, value))
     out: dict[str, Interval] = {}
     for node, dates in by_node.items():
         specific = {v for p, v in dates if p != KZ + "date"}
-        within, starts, ends = [], [], []
+        within: list[Bounds] = []
+        starts: list[Bounds] = []
+        ends: list[Bounds] = []
         for p, value in sorted(set(dates)):
             if p == KZ + "date" and value in specific:
                 continue  # a super-property copy of a start or end date
@@ -189,17 +195,17 @@ def read_dataset(store: ox.Store) -> Dataset:
     labels: dict[str, str] = {}
     classes: dict[str, set[str]] = defaultdict(set)
     for s, label in _select(store, "SELECT ?s ?l WHERE { ?s a kz:Entity ; rdfs:label ?l }"):
-        if s.startswith(ID) and not s.startswith(CLAIM):  # type: ignore[union-attr]
-            labels[s] = min(labels.get(s, label), label)  # type: ignore[index, type-var, arg-type]
+        if s.startswith(ID) and not s.startswith(CLAIM):
+            labels[s] = min(labels.get(s, label), label)
     for s, c in _select(store, "SELECT ?s ?c WHERE { ?s a kz:Entity , ?c FILTER(STRSTARTS(STR(?c), STR(kz:))) }"):
         if s in labels:
-            classes[s].add(c)  # type: ignore[index, arg-type]
+            classes[s].add(c)
     variants: dict[str, set[str]] = defaultdict(set)
     for s, v in _select(store, "SELECT ?s ?v WHERE { ?s skos:altLabel ?v }"):
-        variants[s].add(v)  # type: ignore[index, arg-type]
+        variants[s].add(v)
     nationality: dict[str, set[str]] = defaultdict(set)
     for s, n in _select(store, "SELECT ?s ?l WHERE { ?s kz:nationality ?n . ?n rdfs:label ?l }"):
-        nationality[s].add(n)  # type: ignore[index, arg-type]
+        nationality[s].add(n)
 
     def kind_of(cs: set[str]) -> str:
         specific = [c for c in cs if not any(c != d and c in _ancestors(d, class_parents) for d in cs)]
@@ -216,15 +222,15 @@ def read_dataset(store: ox.Store) -> Dataset:
 
     for claim, quote, line in _select(store, """SELECT ?c ?q ?n WHERE { ?c a kz:Claim ; kz:quote ?q .
             OPTIONAL { ?c kz:passage/kz:lineNumber ?n } }"""):
-        ds.claims[claim] = Citation(claim, quote, int(line) if line else None)  # type: ignore[index, arg-type]
+        ds.claims[claim] = Citation(claim, quote, int(line) if line else None)
 
     cited: dict[tuple[str, str, str], tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     for st, s, p, o, claim in _select(store, """SELECT ?st ?s ?p ?o ?c WHERE {
             ?st a rdf:Statement ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; kz:citation ?c
             FILTER(isIRI(?o) && STRSTARTS(STR(?p), STR(kz:))) }"""):
-        statements, claims = cited[(s, p, o)]  # type: ignore[index]
-        statements.add(st)  # type: ignore[arg-type]
-        claims.add(claim)  # type: ignore[arg-type]
+        statements, claims = cited[(s, p, o)]
+        statements.add(st)
+        claims.add(claim)
     nodes = set(ds.entities) | member_nodes
     triples = {t for t in cited if t[0] in nodes and t[2] in nodes and t[1] in relation_labels}
     kept = canonical_triples(triples, prop_parents, inverses, symmetric)
@@ -251,7 +257,7 @@ def read_dataset(store: ox.Store) -> Dataset:
     parts: dict[str, dict[str, str]] = defaultdict(dict)
     for m, p, o in _select(store, """SELECT ?m ?p ?o WHERE { ?m a kz:Membership ; ?p ?o
             VALUES ?p { kz:member kz:organization kz:role kz:roleLabel } }"""):
-        parts[m][p] = o  # type: ignore[index]
+        parts[m][p] = o
     for m in sorted(member_nodes):
         got = parts.get(m, {})
         role = got.get(KZ + "role")

@@ -1,13 +1,13 @@
 """Network measures on an undirected simple graph (a projection or a yearly snapshot). Pure functions.
 
-Node measures: degree; weighted degree (sum of edge weights); betweenness (exact, by igraph, or sampled from
-k sources by NetworkX with a fixed seed when k is given) and closeness (Wasserman-Faust, through igraph), by hops, normalized; eigenvector
-centrality (power iteration on A + I, so it converges on bipartite graphs; per graph, not per component);
-PageRank (alpha 0.85, edge weights); core number (k-core); Burt's constraint and effective size (edge
-weights); community (Louvain with a fixed seed, and Leiden through leidenalg on igraph), numbered by
-size; articulation point. Graph measures: size, density, components, the largest component's share,
-modularity of each partition, bridges, articulation points, and attribute assortativity (nationality,
-class) over the nodes where the attribute is known.
+Node measures: degree; weighted degree (sum of edge weights); betweenness (exact, through igraph, or
+sampled from k sources by NetworkX with a fixed seed when k is given) and closeness (Wasserman-Faust,
+through igraph), both by hops and normalized; eigenvector centrality (leading eigenvector of A by scipy
+from a fixed start, unit norm; per graph, not per component); PageRank (alpha 0.85, edge weights); core
+number (k-core); Burt's constraint and effective size (edge weights); community (Louvain with a fixed
+seed, and Leiden through leidenalg on igraph), numbered by size; articulation point. Graph measures: size,
+density, components, the largest component's share, modularity of each partition, bridges, articulation
+points, and attribute assortativity (nationality, class) over the nodes where the attribute is known.
 """
 
 from __future__ import annotations

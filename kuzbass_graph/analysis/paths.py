@@ -43,7 +43,8 @@ def _fold(text: str) -> str:
 
 def find_entity(ds: Dataset, name: str, *, within: set[str] | None = None) -> str:
     """The entity whose label or variant is `name` (case and accents ignored), else the only one containing
-    it as a word sequence, else the only agent (person, group, organization) among those. Raises InputError naming the candidates when there are none or several."""
+    it as a word sequence, else the only agent (person, group, organization) among those. Raises InputError
+    naming the candidates when there are none or several."""
     wanted = _fold(name.strip())
     pool = [e for e in ds.entities.values() if within is None or e.iri in within]
     exact = sorted(e.iri for e in pool if wanted in {_fold(n) for n in (e.label, *e.variants)})

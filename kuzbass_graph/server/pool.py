@@ -99,11 +99,17 @@ class Worker:
         worker = cls(process)
         try:
             hello = await asyncio.wait_for(worker._read_header(), 60)
-        except (TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
+        except BaseException as exc:
             worker.kill()
-            raise WorkerError(f"a query worker did not start ({type(exc).__name__})") from exc
+            await asyncio.shield(process.wait())
+            worker.release_pipes()
+            if isinstance(exc, TimeoutError | asyncio.IncompleteReadError | ValueError):
+                raise WorkerError(f"a query worker did not start ({type(exc).__name__})") from exc
+            raise
         if not hello.get("ready"):
             worker.kill()
+            await process.wait()
+            worker.release_pipes()
             raise WorkerError(f"a query worker cannot open the store {store}: {hello.get('error')}")
         return worker
 
@@ -135,6 +141,12 @@ class Worker:
             except ProcessLookupError:
                 pass
 
+    def release_pipes(self) -> None:
+        """Close the transport of a process that has exited (its pipes and handle)."""
+        transport = getattr(self.process, "_transport", None)
+        if transport is not None:
+            transport.close()
+
     async def close(self) -> None:
         if self.process.stdin is not None and not self.process.stdin.is_closing():
             self.process.stdin.close()
@@ -143,6 +155,7 @@ class Worker:
         except TimeoutError:
             self.kill()
             await self.process.wait()
+        self.release_pipes()
 
 
 @dataclass(eq=False)
@@ -205,7 +218,8 @@ class QueryPool:
         self._cache_size = 0
         self._closed = False
         self._tasks: set[asyncio.Task[None]] = set()
-        self.stats = {"spawned": 0, "replaced": 0, "spawn_failures": 0, "cancelled": 0, "slow": 0}
+        self._all: set[Worker] = set()
+        self.stats = {"spawned": 0, "replaced": 0, "spawn_failures": 0, "cancelled": 0, "demoted": 0}
 
     @classmethod
     async def start(cls, store: Path, options: PoolOptions) -> QueryPool:
@@ -220,7 +234,35 @@ class QueryPool:
         pool._spares = list(workers[max(1, options.workers):])
         pool._idle = list(workers[:max(1, options.workers)])
         pool._fast = len(pool._idle)
+        for worker in workers:
+            pool._watch(worker)
         return pool
+
+    def _watch(self, worker: Worker) -> None:
+        self._all.add(worker)
+        self._watch_death(worker)
+
+    def _watch_death(self, worker: Worker) -> None:
+        """When a worker that is not running a query dies (killed from outside, out of memory), replace it."""
+        def died(_: asyncio.Future[int]) -> None:
+            self._all.discard(worker)
+            worker.release_pipes()
+            if self._closed:
+                return
+            spare = worker in self._spares
+            if worker in self._idle:
+                self._idle.remove(worker)
+                self._fast -= 1
+            elif spare:
+                self._spares.remove(worker)
+            else:
+                return  # busy or retired: the code running it deals with it
+            log.warning("a query worker (pid %d) died while idle; replacing it", worker.process.pid)
+            self.stats["replaced"] += 1
+            self._spawn_later(spare=spare)
+
+        task = asyncio.ensure_future(worker.process.wait())
+        task.add_done_callback(died)
 
     @property
     def busy(self) -> bool:
@@ -294,7 +336,10 @@ class QueryPool:
         task = asyncio.ensure_future(worker.run(job))
         in_slow_lane = False
         try:
-            done, _ = await asyncio.wait({task}, timeout=self.options.slow_after)
+            done, _ = await asyncio.wait({task}, timeout=min(self.options.slow_after, self.options.timeout))
+            if not done and self.options.slow_after >= self.options.timeout:
+                self._cancel(worker, task, fast=True)
+                return self._timed_out()
             if not done:
                 refused = self._slow_refusal(client)
                 if refused is not None:
@@ -305,8 +350,7 @@ class QueryPool:
                 done, _ = await asyncio.wait({task}, timeout=max(0.0, self.options.timeout - self.options.slow_after))
                 if not done:
                     self._cancel(worker, task, fast=False)
-                    return error(503, f"the query was cancelled after {self.options.timeout:g} s (the server's time "
-                                      "limit); narrow it or add a LIMIT", retry_after=5)
+                    return self._timed_out()
             try:
                 answer = task.result()
             except (asyncio.IncompleteReadError, ConnectionError, OSError, ValueError, KeyError) as exc:
@@ -335,6 +379,10 @@ class QueryPool:
                 if not self._slow[client]:
                     del self._slow[client]
 
+    def _timed_out(self) -> Answer:
+        return error(503, f"the query was cancelled after {self.options.timeout:g} s (the server's time limit); "
+                          "narrow it or add a LIMIT", retry_after=5)
+
     def _slow_refusal(self, client: str) -> Answer | None:
         if self._slow.get(client, 0) >= self.options.per_client_slow:
             return error(503, f"this client already has {self.options.per_client_slow} long-running queries; "
@@ -348,7 +396,7 @@ class QueryPool:
         """Move a long query's worker to the slow lane and put a fresh worker in its place."""
         worker.slow = True
         worker.lower_priority()
-        self.stats["slow"] += 1
+        self.stats["demoted"] += 1
         self._slow[client] = self._slow.get(client, 0) + 1
         self._slow_total += 1
         self._fast -= 1
@@ -400,6 +448,7 @@ class QueryPool:
                 pause = min(5.0, pause * 2)
                 continue
             self.stats["spawned"] += 1
+            self._watch(worker)
             if self._closed:
                 await worker.close()
             elif spare:
@@ -432,13 +481,16 @@ class QueryPool:
         self._closed = True
         for task in list(self._tasks):
             task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
         while (waiter := self._queue.pop()) is not None:
             waiter.future.cancel()
-        workers, self._idle, self._spares = self._idle + self._spares, [], []
+        workers, self._idle, self._spares = list(self._all), [], []
         await asyncio.gather(*(w.close() for w in workers), return_exceptions=True)
+        await asyncio.sleep(0)  # let the death watchers release the pipes
         shutil.rmtree(self.spool, ignore_errors=True)
 
     def describe(self) -> dict[str, Any]:
         return {"workers": self.options.workers, "fast": self._fast, "idle": len(self._idle),
                 "spares": len(self._spares), "slow": self._slow_total, "waiting": len(self._queue),
-                "cached": len(self._cache), **self.stats}
+                "cached": len(self._cache), "pids": sorted(w.process.pid for w in self._idle + self._spares),
+                **self.stats}

@@ -157,3 +157,30 @@ def test_fast_date_bounds_equal_the_edtf_parser() -> None:
     for text in ("1923", "1923-02", "1924-02", "1923-12", "1923-05-07", "192X", "1923~", "[..1923-12-31]"):
         b = parse_bounds(text)
         assert _bounds(text) == (b.earliest, b.latest), text
+
+
+def test_sampled_closeness_is_seeded_and_close_to_exact() -> None:
+    g = nx.relabel_nodes(nx.karate_club_graph(), str)
+    exact = M.closeness(g)
+    sampled = M.closeness(g, k=17, seed=3)
+    assert sampled == M.closeness(g, k=17, seed=3)
+    assert sampled != exact
+    errors = [abs(sampled[n] - exact[n]) / exact[n] for n in g]
+    assert sum(errors) / len(errors) < 0.15
+    assert M.closeness(g, k=len(g)) == exact
+    m = M.measure_graph(g, betweenness_k=10, closeness_k=10)
+    assert m.graph["betweenness_sampled_sources"] == 10 and m.graph["closeness_sampled_sources"] == 10
+
+
+def test_sampled_betweenness_estimates_the_total() -> None:
+    g = nx.relabel_nodes(nx.connected_watts_strogatz_graph(400, 6, 0.1, seed=1), str)
+    exact, sampled = M.betweenness(g), M.betweenness(g, k=100, seed=5)
+    assert sum(sampled.values()) == pytest.approx(sum(exact.values()), rel=0.1)
+
+
+def test_effective_size_equals_networkx() -> None:
+    g = nx.relabel_nodes(nx.karate_club_graph(), str)
+    g.add_node("alone")
+    ours, reference = M.effective_size(g), nx.effective_size(g)
+    assert ours["alone"] is None
+    assert all(ours[n] == pytest.approx(reference[n]) for n in g if n != "alone")

@@ -1,10 +1,10 @@
 """Network measures on an undirected simple graph (a projection or a yearly snapshot). Pure functions.
 
-Node measures: degree; weighted degree (sum of edge weights); betweenness (exact, through igraph, or
-sampled from k sources by NetworkX with a fixed seed when k is given) and closeness (Wasserman-Faust,
+Node measures: degree; weighted degree (sum of edge weights); betweenness (through igraph: exact, or
+estimated from k sources drawn with a fixed seed when k is given) and closeness (Wasserman-Faust,
 through igraph), both by hops and normalized; eigenvector centrality (leading eigenvector of A by scipy
 from a fixed start, unit norm; per graph, not per component); PageRank (alpha 0.85, edge weights); core
-number (k-core); Burt's constraint and effective size (edge weights); community (Louvain with a fixed
+number (k-core); Burt's constraint (edge weights) and effective size (unweighted: n - 2t/n, Borgatti); community (Louvain with a fixed
 seed, and Leiden through leidenalg on igraph), numbered by size; articulation point. Graph measures: size,
 density, components, the largest component's share, modularity of each partition, bridges, articulation
 points, and attribute assortativity (nationality, class) over the nodes where the attribute is known.
@@ -73,15 +73,21 @@ def modularity(g: nx.Graph, communities: list[list[str]]) -> float | None:
 
 
 def betweenness(g: nx.Graph, *, k: int | None = None, seed: int = SEED) -> dict[str, float]:
-    """Normalized betweenness by hops: exact through igraph (fast), or NetworkX sampling k sources with a seed."""
+    """Normalized betweenness by hops through igraph: exact, or with k < n estimated from the shortest paths
+    of k sources drawn with the seed, scaled by n/k (Brandes and Pich)."""
     n = len(g)
-    if k is not None and k < n:
-        return nx.betweenness_centrality(g, k=k, seed=seed, normalized=True)
     if n < 3 or g.number_of_edges() == 0:
         return dict.fromkeys(g, 0.0)
     nodes, h = _igraph(g)
     scale = 2.0 / ((n - 1) * (n - 2))
-    values = h.betweenness(directed=False)  # type: ignore[attr-defined]
+    if k is not None and k < n:
+        import random
+
+        sources = sorted(random.Random(seed).sample(range(n), k))
+        values = h.betweenness(directed=False, sources=sources, targets=range(n))  # type: ignore[attr-defined]
+        scale *= n / k
+    else:
+        values = h.betweenness(directed=False)  # type: ignore[attr-defined]
     return {node: float(value) * scale for node, value in zip(nodes, values, strict=True)}
 
 
@@ -93,20 +99,54 @@ def _igraph(g: nx.Graph) -> tuple[list, object]:
     return nodes, ig.Graph(n=len(nodes), edges=sorted((index[a], index[b]) for a, b in g.edges()))
 
 
-def closeness(g: nx.Graph) -> dict[str, float]:
+def closeness(g: nx.Graph, *, k: int | None = None, seed: int = SEED) -> dict[str, float]:
     """NetworkX's closeness (Wasserman-Faust: (r-1)/sum of distances, times (r-1)/(n-1), r the vertices
-    reachable, the vertex included), computed through igraph."""
+    reachable, the vertex included), computed through igraph. With k < n, the sum of distances of each
+    vertex is estimated from k sources drawn with the seed (Eppstein and Wang), per component."""
     n = len(g)
     if n <= 1 or g.number_of_edges() == 0:
         return dict.fromkeys(g, 0.0)
     nodes, h = _igraph(g)
-    reach = [0] * n
-    for component in h.connected_components():  # type: ignore[attr-defined]
+    component_of = [0] * n
+    sizes = []
+    for c, component in enumerate(h.connected_components()):  # type: ignore[attr-defined]
+        sizes.append(len(component))
         for v in component:
-            reach[v] = len(component)
-    values = h.closeness(normalized=True)  # type: ignore[attr-defined]
-    return {node: 0.0 if reach[i] <= 1 or values[i] != values[i] else
-            float(values[i]) * (reach[i] - 1) / (n - 1) for i, node in enumerate(nodes)}
+            component_of[v] = c
+    reach = [sizes[component_of[v]] for v in range(n)]
+    if k is None or k >= n:
+        values = h.closeness(normalized=True)  # type: ignore[attr-defined]
+        return {node: 0.0 if reach[i] <= 1 or values[i] != values[i] else
+                float(values[i]) * (reach[i] - 1) / (n - 1) for i, node in enumerate(nodes)}
+    import random
+
+    sources = sorted(random.Random(seed).sample(range(n), k))
+    distances = h.distances(source=sources)  # type: ignore[attr-defined]
+    sampled = [0] * len(sizes)
+    for s in sources:
+        sampled[component_of[s]] += 1
+    totals = [0.0] * n
+    for row, s in zip(distances, sources, strict=True):
+        c = component_of[s]
+        for v, d in enumerate(row):
+            if component_of[v] == c:
+                totals[v] += d
+    out: dict[str, float] = {}
+    for i, node in enumerate(nodes):
+        c = component_of[i]
+        if reach[i] <= 1 or sampled[c] == 0:
+            out[node] = 0.0
+            continue
+        estimate = totals[i] * sizes[c] / sampled[c]
+        out[node] = 0.0 if estimate <= 0 else (reach[i] - 1) / estimate * (reach[i] - 1) / (n - 1)
+    return out
+
+
+def effective_size(g: nx.Graph) -> dict[str, float | None]:
+    """Burt's effective size, unweighted (Borgatti): degree - 2 * ties among the contacts / degree, the ties
+    counted as triangles; None for an isolated vertex. (NetworkX copies an ego graph per vertex.)"""
+    triangles = nx.triangles(g)
+    return {v: (d - 2 * triangles[v] / d) if d else None for v, d in g.degree()}
 
 
 def eigenvector(g: nx.Graph) -> dict[str, float]:
@@ -150,18 +190,18 @@ def node_class(data: dict) -> str | None:
 
 
 def measure_graph(g: nx.Graph, *, seed: int = SEED, betweenness_k: int | None = None,
-                  communities: bool = True) -> Measures:
+                  closeness_k: int | None = None, communities: bool = True) -> Measures:
     m = Measures()
     nodes = sorted(g)
     n = len(nodes)
     k = betweenness_k if betweenness_k is not None and betweenness_k < n else None
     between = betweenness(g, k=k, seed=seed)
-    close = closeness(g)
+    close = closeness(g, k=closeness_k, seed=seed)
     eig = eigenvector(g)
     pagerank = nx.pagerank(g, alpha=0.85, weight="weight") if n else {}
     core = nx.core_number(g) if n else {}
     constraint = nx.constraint(g, weight="weight") if n else {}
-    effective = nx.effective_size(g, weight="weight") if n else {}
+    effective = effective_size(g)
     m.articulation_points = sorted(nx.articulation_points(g))
     m.bridges = sorted((min(a, b), max(a, b)) for a, b in nx.bridges(g))
     parts: dict[str, list[list[str]]] = {}
@@ -188,6 +228,7 @@ def measure_graph(g: nx.Graph, *, seed: int = SEED, betweenness_k: int | None = 
         "assortativity_nationality": assortativity(g, first_nationality),
         "assortativity_class": assortativity(g, node_class),
         "betweenness_sampled_sources": k if k else "all",
+        "closeness_sampled_sources": closeness_k if closeness_k is not None and closeness_k < n else "all",
     }
     for name, cs in parts.items():
         m.graph[f"{name}_communities"] = len(cs)

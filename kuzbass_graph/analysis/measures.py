@@ -4,10 +4,13 @@ Node measures: degree; weighted degree (sum of edge weights); betweenness (throu
 estimated from k sources drawn with a fixed seed when k is given) and closeness (Wasserman-Faust,
 through igraph), both by hops and normalized; eigenvector centrality (leading eigenvector of A by scipy
 from a fixed start, unit norm; per graph, not per component); PageRank (alpha 0.85, edge weights); core
-number (k-core); Burt's constraint (edge weights) and effective size (unweighted: n - 2t/n, Borgatti); community (Louvain with a fixed
-seed, and Leiden through leidenalg on igraph), numbered by size; articulation point. Graph measures: size,
-density, components, the largest component's share, modularity of each partition, bridges, articulation
-points, and attribute assortativity (nationality, class) over the nodes where the attribute is known.
+number (k-core); Burt's constraint (edge weights) and effective size (unweighted: n - 2t/n, Borgatti);
+community (Louvain with a fixed seed, and Leiden through leidenalg on igraph), numbered by size;
+articulation point.
+
+Graph measures: size, density, components, the largest component's share, modularity of each
+partition, bridges, articulation points, and attribute assortativity (nationality, class) over the
+nodes where the attribute is known.
 """
 
 from __future__ import annotations

@@ -38,6 +38,7 @@ docs: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/kuzbass build --no-reason
 	$(BIN)/python bench/catalogue_latency.py
+	$(BIN)/python bench/serve_load.py
 
 clean:
 	rm -rf $(VENV) dist

@@ -84,11 +84,12 @@ def run_one(dataset: Path, copies: int, sample_k: int) -> dict[str, object]:
     step("project", t)
     sizes = {name: [g.number_of_nodes(), g.number_of_edges()] for name, g in networks.items()}
     sampled: dict[str, bool] = {}
+    breakdown: dict[str, float] = {}
     for name, g in networks.items():
         k = sample_k if len(g) > SAMPLE_ABOVE else None
         sampled[name] = k is not None
         t = time.perf_counter()
-        measure_graph(g, betweenness_k=k, closeness_k=k)
+        measure_graph(g, betweenness_k=k, closeness_k=k, timings=breakdown if name == "entities" else None)
         step(f"measures: {name}", t)
     t = time.perf_counter()
     g = networks["entities"]
@@ -99,6 +100,7 @@ def run_one(dataset: Path, copies: int, sample_k: int) -> dict[str, object]:
     step("yearly snapshots and measures (entities)", t)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {"copies": copies, "sizes": sizes, "sampled": sampled, "seconds": timings,
+            "entity_measures_seconds": {k: round(v, 2) for k, v in sorted(breakdown.items())},
             "total_seconds": round(sum(timings.values()), 2), "peak_rss_mb": round(peak_mb)}
 
 
@@ -125,6 +127,12 @@ def markdown(results: list[dict], sample_k: int) -> str:
                      f"{sec['measures: person-organization']} | {sec['measures: person-person']} | "
                      f"{sec['yearly snapshots and measures (entities)']} | {r['total_seconds']} | "
                      f"{r['peak_rss_mb']:,} |")
+    measures = sorted(results[-1]["entity_measures_seconds"])
+    lines += ["", "Seconds per measure on the entity network:", "",
+              "| scale | " + " | ".join(measures) + " |", "|---|" + "---|" * len(measures)]
+    for r in results:
+        lines.append(f"| {r['copies']}x | " + " | ".join(str(r["entity_measures_seconds"].get(m, "")) for m in measures)
+                     + " |")
     return "\n".join(lines) + "\n"
 
 

@@ -184,3 +184,10 @@ def test_effective_size_equals_networkx() -> None:
     ours, reference = M.effective_size(g), nx.effective_size(g)
     assert ours["alone"] is None
     assert all(ours[n] == pytest.approx(reference[n]) for n in g if n != "alone")
+
+
+def test_measure_graph_reports_the_time_of_each_measure() -> None:
+    timings: dict[str, float] = {}
+    M.measure_graph(barbell(), timings=timings)
+    assert {"betweenness", "closeness", "eigenvector", "pagerank", "louvain", "leiden", "constraint"} <= set(timings)
+    assert all(v >= 0 for v in timings.values())

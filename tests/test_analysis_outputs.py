@@ -69,6 +69,15 @@ def test_graphml_carries_labels_measures_and_claims(analysed: tuple[Path, Path])
     assert all(d["claims"].startswith("https://w3id.org/kuzbass/id/claim/") for _, _, d in g.edges(data=True))
 
 
+def test_the_typed_multigraph_keeps_one_edge_per_relation(analysed: tuple[Path, Path]) -> None:
+    g = nx.read_graphml(analysed[0] / "networks" / "entities-typed.graphml")
+    assert g.is_directed() and g.is_multigraph()
+    heywood = "https://w3id.org/kuzbass/id/person/bill-heywood"
+    posts = [d for _, _, d in g.out_edges(heywood, data=True) if d["relation"] == "membership"]
+    assert posts and all(d["via"].startswith("https://w3id.org/kuzbass/id/membership/") for d in posts)
+    assert "representative" in {d["role"] for d in posts}
+
+
 def test_yearly_measures_cover_1919_to_1927_with_changes(analysed: tuple[Path, Path]) -> None:
     with (analysed[0] / "csv" / "yearly-graph-measures.csv").open(encoding="utf-8") as f:
         rows = [r for r in csv.DictReader(f) if r["network"] == "entities" and r["measure"] == "nodes"]

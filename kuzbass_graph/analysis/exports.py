@@ -80,6 +80,22 @@ def flat_graph(g: nx.Graph, m: Measures | None = None) -> nx.Graph:
     return out
 
 
+def flat_multigraph(mg: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """The typed multigraph with scalar attributes: one directed edge per relation, in its canonical direction."""
+    out = nx.MultiDiGraph()
+    for n, data in sorted(mg.nodes(data=True)):
+        interval = data["interval"]
+        out.add_node(n, label=data["label"], **{"class": data["kind"]}, variants=fmt(data["variants"]),
+                     nationality=fmt(data["nationality"]), earliest=fmt(interval.earliest),
+                     latest=fmt(interval.latest))
+    for a, b, key, data in sorted(mg.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        interval = data["interval"]
+        out.add_edge(a, b, key=key, relation=data["relation"], predicate=data["predicate"],
+                     role=data.get("role", ""), via=" ".join(data.get("via", ())), earliest=fmt(interval.earliest),
+                     latest=fmt(interval.latest), claims=" ".join(data["claims"]), weight=float(data["weight"]))
+    return out
+
+
 def write_graphml(path: Path, g: nx.Graph) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     nx.write_graphml(g, path, encoding="utf-8", prettyprint=True)

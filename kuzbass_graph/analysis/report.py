@@ -9,7 +9,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .exports import flat_graph, fmt, measure_csvs, write_csv, write_edge_list, write_gexf, write_graphml
+from .exports import (
+    flat_graph,
+    flat_multigraph,
+    fmt,
+    measure_csvs,
+    write_csv,
+    write_edge_list,
+    write_gexf,
+    write_graphml,
+)
 from .projections import YEARS
 
 Block = tuple  # ("h2", text) | ("p", text) | ("table", header, rows) | ("figure", name, caption)
@@ -209,7 +218,9 @@ def blocks(a) -> list[Block]:  # type: ignore[no-untyped-def]
     out.append(("p", "csv/: one file per network and measure (entity IRI, label, class, value, rank), all measures "
                      "per network, graph measures, yearly measures with the change from the year before, yearly "
                      "node measures, communities. networks/: GraphML, GEXF and an edge list per network. "
-                     "figures/: each figure as PNG and SVG with its data as CSV. analysis.nq: the analysis graph."))
+                     "entities-typed.graphml is the typed multigraph (one directed edge per relation, with "
+                     "its predicate, role, folded node, dates and claims). figures/: each figure as PNG and "
+                     "SVG with its data as CSV. analysis.nq: the analysis graph."))
     return out
 
 
@@ -273,6 +284,7 @@ def write_outputs(a, folder: Path, quads: list[ox.Quad]) -> list[Path]:  # type:
         files.append(write_graphml(net_dir / f"{name}.graphml", flat))
         files.append(write_gexf(net_dir / f"{name}.gexf", flat))
         files.append(write_edge_list(net_dir / f"{name}-edges.csv", g, a.ds))
+    files.append(write_graphml(net_dir / "entities-typed.graphml", flat_multigraph(a.multigraph)))
     files.append(write_csv(csv_dir / "graph-measures.csv", ("network", "measure", "value"),
                            [(n, k, v) for n in a.networks for k, v in sorted(a.measures[n].graph.items())]))
     rows = []

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -112,6 +113,12 @@ def _combine(bounds: list[tuple[str, object, object]]) -> tuple[object, object]:
         earliest = min(every_low) if every_low else None  # type: ignore[type-var]
         latest = max(every_high) if every_high else None  # type: ignore[type-var]
     return earliest, latest
+
+
+def day_start(day: dt.date) -> ox.Literal:
+    """A computed day bound as an OWL 2 datatype: xsd:dateTime at midnight starting the day, no time zone
+    (xsd:date is not in the OWL 2 datatype map; the sources give days, never a time or a zone)."""
+    return ox.Literal(f"{day.isoformat()}T00:00:00", datatype=_n(XSD + "dateTime"))
 
 
 def statement_iri(s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode,
@@ -224,10 +231,10 @@ class _Builder:
                                                   ("end", latest, "hasEnd", "latest")):
                 if day_value is None:
                     continue
-                day = ox.Literal(day_value.isoformat(), datatype=_n(XSD + "date"))  # type: ignore[attr-defined]
+                day = day_start(day_value)  # type: ignore[arg-type]
                 instant = _n(f"{entity.value}#{bound}")
                 new += [(entity, _n(KZ + prop), day), (span, _n(TIME + link), instant),
-                        (instant, TYPE, _n(TIME + "Instant")), (instant, _n(TIME + "inXSDDate"), day)]
+                        (instant, TYPE, _n(TIME + "Instant")), (instant, _n(TIME + "inXSDDateTime"), day)]
             added += self._add(new)
         return added
 
@@ -277,6 +284,10 @@ class _Builder:
                 parts += [label_of(role)] if role is not None else []
                 parts += [label_of(first[KZ + "organization"])] if KZ + "organization" in first else []
                 text = ", ".join(parts[:2]) + (f" of {parts[2]}" if len(parts) > 2 else "")
+            elif KZ + "Ranking" in types:
+                text = " ".join(label_of(first[k]) for k in (KZ + "rank", KZ + "rankScope") if k in first)
+                if KZ + "rankWithin" in first:
+                    text += f" ({label_of(first[KZ + 'rankWithin'])})"
             else:
                 continue
             labels.append((subject, LABEL, ox.Literal(text.strip(), language="en")))
@@ -354,4 +365,5 @@ def compile_workspace(ws: Workspace, onto: OntologyIndex) -> Compiled:
     return Compiled(store=store, counts=counts, reasoner_input=reasoner_input)
 
 
-__all__ = ["Compiled", "DATA_GRAPH", "ONTOLOGY_GRAPH", "PROVENANCE_GRAPH", "compile_workspace", "statement_iri"]
+__all__ = ["Compiled", "DATA_GRAPH", "ONTOLOGY_GRAPH", "PROVENANCE_GRAPH", "compile_workspace", "day_start",
+           "statement_iri"]

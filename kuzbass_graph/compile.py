@@ -361,7 +361,8 @@ def compile_workspace(ws: Workspace, onto: OntologyIndex) -> Compiled:
     counts["provenance"] = len(set(builder.prov))
     counts["claims"] = len({c for cs in builder.citations.values() for c in cs if c.startswith(CLAIM)})
     counts["links"] = len({c for cs in builder.citations.values() for c in cs if c.startswith(LINK)})
-    counts["entities"] = len({s for s, p, o in builder.data if p == LABEL and s.value.startswith(ID)})
+    counts["entities"] = len({s for s, p, o in builder.data if p == LABEL and s.value.startswith(ID)
+                              and not s.value.startswith(NODE)})  # n-ary helper nodes (rankings) are no entities
     return Compiled(store=store, counts=counts, reasoner_input=reasoner_input)
 
 

@@ -13,9 +13,9 @@ from .compile import Compiled, compile_workspace
 from .config import Settings
 from .coverage import CoverageReport, measure_coverage
 from .errors import ValidationFailed, writing_build
-from .export import atomic_folder, write_dumps, write_json
 from .loader import Workspace, load_workspace
 from .ontology import index_ontology
+from .publishing.dumps import atomic_folder, write_dumps, write_json
 from .validation import Check, ValidationReport, validate_curation
 from .validation.reasoner import check_reasoner
 from .validation.shapes import check_shapes

@@ -9,8 +9,8 @@ import pytest
 import rdflib
 
 from kuzbass_graph.config import Settings
-from kuzbass_graph.export import DumpFormat, atomic_folder
 from kuzbass_graph.pipeline import build_project
+from kuzbass_graph.publishing.dumps import DumpFormat, atomic_folder
 from kuzbass_graph.validation import Check
 
 FAST = frozenset({Check.REASONER})
@@ -61,8 +61,8 @@ def test_failed_build_leaves_the_previous_output_intact(project: Path, settings:
 
 def test_atomic_folder_discards_partial_output_on_error(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "old.txt").write_text("old")
+    with atomic_folder(out) as folder:
+        (folder / "old.txt").write_text("old")
     with pytest.raises(RuntimeError), atomic_folder(out) as folder:
         (folder / "new.txt").write_text("new")
         raise RuntimeError("half-way")

@@ -136,7 +136,7 @@ class BuildAnalysis:
 
     def write(self, folder: Path, *, base_iri: str) -> dict[str, float]:
         """The report and files into folder (the build's analysis/), IRIs moved to base_iri."""
-        from ..export import rebase
+        from ..publishing.dumps import rebase
         from .report import write_outputs
 
         t = time.perf_counter()

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .compile import Compiled
-from .errors import ConfigError
-from .loader import DESCRIPTIONS_GRAPH, FIXED_GRAPHS, Workspace
-from .namespaces import DEFAULT_BASE, PREFIXES
+from ..compile import Compiled
+from ..errors import ConfigError
+from ..loader import DESCRIPTIONS_GRAPH, FIXED_GRAPHS, Workspace
+from ..namespaces import DEFAULT_BASE, PREFIXES
 
 
 class DumpFormat(StrEnum):

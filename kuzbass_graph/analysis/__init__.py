@@ -7,6 +7,7 @@ explained shortest paths (`paths`), the analysis graph as RDF (`rdf`), the repor
 exports (`report`, `exports`), and the job that runs it all (`run`).
 
 May import: the standard library, networkx, igraph, leidenalg, matplotlib, pyoxigraph, and from this
-package only `namespaces`, `dates`, `errors`, `config` and `__version__`. Projections and measures are
-pure functions over graphs; only `dataset` reads a store and only `run`, `report` and `exports` write files.
+package only `namespaces`, `dates`, `errors`, `config`, `__version__` and (to move IRIs to the base of
+a build) `publishing.dumps.rebase`. Projections and measures are pure functions over graphs; only
+`dataset` reads a store and only `run`, `report` and `exports` write files.
 """

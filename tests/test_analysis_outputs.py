@@ -114,3 +114,25 @@ def test_every_analysis_term_is_declared_in_the_ontology(analysed: tuple[Path, P
     assert {t for t in used if t.startswith(KZ)} - declared == set()
     assert used & {KZ + "metric", KZ + "measuredEntity", KZ + "metricValue", KZ + "snapshotYear"} == {
         KZ + "metric", KZ + "measuredEntity", KZ + "metricValue", KZ + "snapshotYear"}
+
+
+@pytest.mark.browser
+def test_the_report_opens_in_chromium_with_its_figures(analysed: tuple[Path, Path], tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import ARGS, CHROMIUM
+
+    report = (analysed[0] / "report.html").resolve()
+    requests: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        page.on("request", lambda r: requests.append(r.url))
+        page.goto(report.as_uri())
+        page.wait_for_load_state("load")
+        images = page.evaluate("Array.from(document.images).map(i => [i.getAttribute('src'), i.naturalWidth])")
+        page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+        browser.close()
+    assert len(images) == 5 and all(width >= 600 for _, width in images), images
+    assert all(url.startswith("file://") for url in requests)  # nothing from the network
+    assert (tmp_path / "report.png").stat().st_size > 50_000

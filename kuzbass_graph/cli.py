@@ -27,7 +27,8 @@ out = Console(soft_wrap=True)
 RootOption = Annotated[Path | None, typer.Option("--root", help="Project folder [env: KUZBASS_ROOT].")]
 SkipOption = Annotated[list[Check] | None, typer.Option(
     "--skip", help="Skip a check (repeatable). --no-reason is --skip reasoner.")]
-NoReasonOption = Annotated[bool, typer.Option("--no-reason", help="Skip the OWL reasoner (HermiT).")]
+NoReasonOption = Annotated[bool, typer.Option(
+    "--no-reason", help="Skip the OWL reasoner (HermiT) and the OWL 2 DL profile check (both run Java).")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail on warnings too (e.g. two entities with "
                                             "one label and class, a skipped file).")]
 

@@ -17,6 +17,7 @@ from .loader import Workspace, load_workspace
 from .ontology import index_ontology
 from .publishing.dumps import atomic_folder, write_dumps, write_json
 from .validation import Check, ValidationReport, validate_curation
+from .validation.profile import check_profile
 from .validation.reasoner import check_reasoner
 from .validation.shapes import check_shapes
 from .validation.symmetry import check_symmetry
@@ -70,6 +71,12 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
             report.ran.append(Check.SHAPES)
             report.problems += check_shapes(ws, compiled)
             step("shapes", t)
+        if Check.PROFILE not in skip and Check.REASONER not in skip and report.ok:  # both run Java
+            status.update("checking the OWL 2 DL profile")
+            t = time.perf_counter()
+            report.ran.append(Check.PROFILE)
+            report.problems += check_profile(ws, compiled)
+            step("profile", t)
         if Check.REASONER not in skip and report.ok:
             status.update("reasoning with HermiT")
             t = time.perf_counter()

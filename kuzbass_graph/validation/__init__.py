@@ -28,6 +28,7 @@ class Check(StrEnum):
     INVERSES = "inverses"
     SHAPES = "shapes"
     SYMMETRY = "symmetry"
+    PROFILE = "profile"  # OWL 2 DL profile (OWL API, Java); skipped with the reasoner too
     REASONER = "reasoner"
 
 

@@ -1,4 +1,5 @@
-"""OWL 2 DL consistency with HermiT (owlready2, system Java), and no unsatisfiable classes."""
+"""OWL 2 DL consistency with HermiT (owlready2, system Java) of the published ontology + data graph,
+unfiltered, and no unsatisfiable classes."""
 
 from __future__ import annotations
 
@@ -8,29 +9,23 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
-from ..compile import Compiled
+from ..compile import DATA_GRAPH, Compiled
 from ..errors import Problem, ReasonerError
 from ..loader import ONTOLOGY_GRAPH, Workspace
 from ..locate import locate_iri
-from ..namespaces import KZ, ONTOLOGY_IRI, OWL, RDF, RDF_TYPE, XSD
+from ..namespaces import KZ, ONTOLOGY_IRI, OWL, RDF, RDF_TYPE
 from ..ontology import OntologyIndex
 
-# Datatypes of the OWL 2 datatype map that occur here; HermiT rejects others (e.g. xsd:date).
-OWL2_DATATYPES = frozenset({XSD + t for t in ("string", "decimal", "integer", "nonNegativeInteger",
-                                              "positiveInteger", "boolean", "double", "float", "dateTime",
-                                              "anyURI")} | {RDF + "langString", RDF + "PlainLiteral"})
 
-
-def _owl2(triple: ox.Triple) -> bool:
-    """False for a literal or a range axiom whose datatype HermiT does not support (e.g. xsd:date)."""
-    o = triple.object
-    if isinstance(o, ox.Literal):
-        return o.datatype.value in OWL2_DATATYPES
-    return not (isinstance(o, ox.NamedNode) and o.value.startswith(XSD) and o.value not in OWL2_DATATYPES)
+def published_owl(compiled: Compiled) -> list[ox.Triple]:
+    """The graphs published as OWL 2 DL: ontology and data. The provenance graph (reified statements,
+    Web Annotations) is RDF outside OWL by design and is not given to the reasoner or the profile check."""
+    return [q.triple for graph in (ONTOLOGY_GRAPH, DATA_GRAPH)
+            for q in compiled.store.quads_for_pattern(None, None, None, graph)]
 
 
 def _ntriples(triples: list[ox.Triple]) -> bytes:
-    return ox.serialize([t for t in triples if _owl2(t)], format=ox.RdfFormat.N_TRIPLES) or b""
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _run_hermit(nt: bytes) -> tuple[bool, list[str]]:
@@ -88,9 +83,8 @@ def check_reasoner(ws: Workspace, compiled: Compiled, onto: OntologyIndex) -> li
         raise ReasonerError("the OWL reasoner needs Java, and no 'java' is on the PATH",
                             hint="install a Java runtime (apt-get install default-jre-headless), "
                                  "or skip the reasoner with --no-reason")
-    ontology = [q.triple for q in ws.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH)]
     try:
-        consistent, unsatisfiable = _run_hermit(_ntriples(ontology + compiled.reasoner_input))
+        consistent, unsatisfiable = _run_hermit(_ntriples(published_owl(compiled)))
     except Exception as exc:  # owlready2 wraps Java failures in several types
         raise ReasonerError(f"HermiT failed: {str(exc).strip()[:500]}",
                             hint="check that 'java -version' works; run with --no-reason to skip") from exc

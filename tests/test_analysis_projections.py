@@ -116,3 +116,20 @@ def test_yearly_snapshots_mark_uncertain_and_count_undated() -> None:
     # 1919: before Ann's post and the meeting: absent; Cat is in no snapshot
     assert snaps[1919].graph.number_of_edges() == 0 and snaps[1919].counts["absent"] == 1
     assert all(CAT not in s.graph for s in snaps.values())
+
+
+def test_supporting_an_organization_is_not_sharing_it() -> None:
+    from kuzbass_graph.analysis.dataset import Fact
+    from kuzbass_graph.namespaces import KZ
+
+    ds = tiny()
+    ds.facts.append(Fact(CAT, KZ + "supported", ORG, ("st",), ("claim-support",)))
+    ds.facts.append(Fact(CAT, KZ + "led", ORG, ("st2",), ("claim-led",)))
+    without_led = tiny()
+    without_led.facts.append(Fact(CAT, KZ + "supported", ORG, ("st",), ("claim-support",)))
+    g = P.person_person(P.entity_multigraph(without_led), without_led)
+    assert g.edges[ANN, CAT]["relations"] == ("collaboratedWith", "correspondence")  # no shared organization
+    assert not g.has_edge(BEN, CAT)
+    led = P.person_person(P.entity_multigraph(ds), ds)
+    assert led.edges[BEN, CAT]["relations"] == ("shared organization",)
+    assert set(led.edges[BEN, CAT]["claims"]) == {C_BEN_HEAD, "claim-led"}  # not the support claim

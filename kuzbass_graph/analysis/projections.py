@@ -15,7 +15,8 @@ Every edge carries `statements` and `claims` (the rdf:Statement and claim IRIs b
   `parts` (relation, interval, claims); weight = number of parts; interval = their hull.
 - person_organization: the bipartite graph of persons and organizations (kz:Organization), collapsed.
 - person_person: persons linked by direct relations and by the contexts they share, each a `context`:
-  shared organization (any relation of both to one organization), shared post (the same role in the
+  shared organization (both belong to one organization: membership, leading, founding, coordinating,
+  studying; supporting or funding it is not belonging), shared post (the same role in the
   same organization), shared event, conflict (a kz:Conflict event), correspondence (author and recipient
   of one message); weight = number of contexts; a shared context's interval is the intersection of the
   two persons' intervals in it.
@@ -37,6 +38,9 @@ from .intervals import UNDATED, Interval, Overlap, intersect, union
 
 YEARS = tuple(range(1919, 1928))
 MEMBERSHIP = "membership"
+# Relations by which a person belongs to an organization (for the shared-organization context).
+AFFILIATIONS = frozenset({MEMBERSHIP, "memberOf", "hasMember", "led", "ledBy", "founded", "foundedBy",
+                          "coordinated", "coordinatedBy", "educatedAt", "employedBy", "worksFor"})
 
 
 @dataclass(frozen=True)
@@ -174,6 +178,12 @@ def person_person(mg: nx.MultiDiGraph, ds: Dataset) -> nx.Graph:
             statements = tuple(sorted({s for p in pa + pb for s in p.statements}))
             interval = intersect(union(p.interval for p in pa), union(p.interval for p in pb))
             if e.is_a("Organization"):
+                pa, pb = [p for p in pa if p.relation in AFFILIATIONS], [p for p in pb if p.relation in AFFILIATIONS]
+                if not (pa and pb):
+                    continue  # supporting or funding an organization is not belonging to it
+                claims = tuple(sorted({c for p in pa + pb for c in p.claims}))
+                statements = tuple(sorted({s for p in pa + pb for s in p.statements}))
+                interval = intersect(union(p.interval for p in pa), union(p.interval for p in pb))
                 roles_a = {p.via for p in pa if p.relation == MEMBERSHIP}
                 shared_role = _shared_roles(ds, roles_a, {p.via for p in pb if p.relation == MEMBERSHIP})
                 kind = "shared post" if shared_role else "shared organization"

@@ -288,6 +288,8 @@ class _Builder:
                 text = " ".join(label_of(first[k]) for k in (KZ + "rank", KZ + "rankScope") if k in first)
                 if KZ + "rankWithin" in first:
                     text += f" ({label_of(first[KZ + 'rankWithin'])})"
+            elif KZ + "State" in types:
+                text = label_of(first.get(KZ + "stateText", ""))
             elif KZ + "Comparison" in types:
                 text = " ".join(label_of(first[k]) for k in (KZ + "comparison", KZ + "comparedWith") if k in first)
             else:

@@ -44,7 +44,7 @@ def test_the_same_input_gives_the_same_bytes(analysed: tuple[Path, Path]) -> Non
 def test_every_output_is_written(analysed: tuple[Path, Path]) -> None:
     folder = analysed[0]
     files = _files(folder)
-    for network in ("entities", "person-organization", "person-person"):
+    for network in ("entities", "entities-events-folded", "person-organization", "person-person"):
         for suffix in (".graphml", ".gexf", "-edges.csv"):
             assert f"networks/{network}{suffix}" in files
         for measure in ("degree", "weighted_degree", "betweenness", "closeness", "eigenvector", "pagerank",

@@ -133,3 +133,16 @@ def test_supporting_an_organization_is_not_sharing_it() -> None:
     led = P.person_person(P.entity_multigraph(ds), ds)
     assert led.edges[BEN, CAT]["relations"] == ("shared organization",)
     assert set(led.edges[BEN, CAT]["claims"]) == {C_BEN_HEAD, "claim-led"}  # not the support claim
+
+
+def test_fold_events_links_what_an_event_links() -> None:
+    ds = tiny()
+    folded = P.fold_events(P.entity_multigraph(ds), ds)
+    assert MEETING not in folded and LETTER in folded  # a letter is a work, not an event
+    (key, data), = folded.get_edge_data(ANN, BEN).items()
+    assert key == "event:meeting" and data["relation"] == "event" and data["via"] == (MEETING,)
+    assert data["role"] == "participant" and data["interval"] == MAY_1923 and data["claims"] == (C_MEET,)
+    assert folded.number_of_edges() == 8 - 2 + 1  # two participant edges become one event edge
+    g = P.collapse(folded)
+    assert g.edges[ANN, BEN]["relations"] == ("event",)
+    assert g.edges[ANN, ORG]["relations"] == ("membership",)

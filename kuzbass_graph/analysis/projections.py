@@ -7,10 +7,12 @@ Every edge carries `statements` and `claims` (the rdf:Statement and claim IRIs b
   direction. n-ary nodes are folded: a kz:Membership becomes one `membership` edge from the member to
   the organization, with the role, the membership's dates and the citations of all its parts; a
   succession between memberships becomes a `succeeded` edge between their members. Events and works stay
-  vertices (they have places, dates and quotes of their own); the person-person projection folds them.
-  Quantities, roles and provenance are not vertices. A direct edge takes its interval from its endpoints
-  that are occurrents (events, works): the intersection of their intervals; between two lasting things
-  (persons, organizations, places) an edge is undated, since the source dates neither.
+  vertices (they have places, dates and quotes of their own); fold_events and the person-person
+  projection fold the events. Quantities, roles and provenance are not vertices. A direct edge takes its
+  interval from its endpoints that are occurrents (events, works): the intersection of their intervals;
+  between two lasting things (persons, organizations, places) an edge is undated, since the source dates
+  neither.
+- fold_events: the same with each event folded into `event` edges between the entities it links.
 - collapse: the undirected simple graph of a multigraph; an edge per pair with all its relations as
   `parts` (relation, interval, claims); weight = number of parts; interval = their hull.
 - person_organization: the bipartite graph of persons and organizations (kz:Organization), collapsed.
@@ -110,6 +112,32 @@ def entity_multigraph(ds: Dataset) -> nx.MultiDiGraph:
                            interval=union([ds.memberships[f.subject].interval, ds.memberships[f.object].interval]),
                            weight=1.0, via=(f.subject, f.object))
     return g
+
+
+def fold_events(mg: nx.MultiDiGraph, ds: Dataset) -> nx.MultiDiGraph:
+    """The typed multigraph with events folded too: each event vertex gives way to one `event` edge between
+    every two entities it links (participants, organizers, places, outcomes...), with the event as `via`,
+    its interval, the two relations as `role` ("organizer+participant") and the claims of both."""
+    events = {n for n in mg if ds.entities[n].is_a("Event")}
+    out = nx.MultiDiGraph()
+    out.add_nodes_from(sorted((n, d) for n, d in mg.nodes(data=True) if n not in events))
+    for u, v, key, data in mg.edges(keys=True, data=True):
+        if u not in events and v not in events:
+            out.add_edge(u, v, key=key, **data)
+    for event in sorted(events):
+        linked: dict[str, list[dict]] = defaultdict(list)
+        for u, v, data in list(mg.in_edges(event, data=True)) + list(mg.out_edges(event, data=True)):
+            other = u if v == event else v
+            if other not in events:
+                linked[other].append(data)
+        for a, b in combinations(sorted(linked), 2):
+            relations = "+".join(sorted({d["relation"] for d in linked[a]} | {d["relation"] for d in linked[b]}))
+            out.add_edge(a, b, key=f"event:{local_name(event)}", relation="event", predicate=KZ + "Event",
+                         label=f"both in {ds.entities[event].label}", role=relations,
+                         statements=tuple(sorted({s for d in linked[a] + linked[b] for s in d["statements"]})),
+                         claims=tuple(sorted({c for d in linked[a] + linked[b] for c in d["claims"]})),
+                         interval=ds.entities[event].interval, weight=1.0, via=(event,))
+    return out
 
 
 def _part(u: str, v: str, data: dict) -> Part:

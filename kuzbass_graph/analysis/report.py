@@ -138,10 +138,11 @@ def blocks(a) -> list[Block]:  # type: ignore[no-untyped-def]
     out += [("p", "Networks. entities: every domain entity (no provenance, ontology, quantity or role nodes), "
                   "a pair linked by any cited kz: relation, inverses and super-properties counted once; each "
                   "kz:Membership folded into one member-organization edge with its role and dates; events and "
-                  "works stay vertices. person-organization: persons and organizations with any relation between "
-                  "them. person-person: persons linked directly (collaboration, marriage, succession, advice, "
-                  "letters) or through a shared organization, post, event, conflict or message; weight = number "
-                  "of such contexts."),
+                  "works stay vertices. entities-events-folded: the same with each event folded too, into an "
+                  "edge between every two entities it links. person-organization: persons and organizations "
+                  "with any relation between them. person-person: persons linked directly (collaboration, "
+                  "marriage, succession, advice, letters) or through a shared organization (both belong to it), "
+                  "post, event, conflict or message; weight = number of such contexts."),
             ("p", "Time. An edge takes its interval from its dated n-ary node (a membership) or from its endpoints "
                   "that are events or works; relations between lasting things are undated, since the source "
                   "does not date them. An edge is in a yearly snapshot when its interval must overlap the year "

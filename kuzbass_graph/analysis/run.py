@@ -14,10 +14,19 @@ import pyoxigraph as ox
 from .. import __version__
 from .dataset import Dataset, load_build, read_dataset
 from .measures import NODE_MEASURES, SEED, Measures, change, measure_graph
-from .projections import YEARS, Snapshot, collapse, entity_multigraph, person_organization, person_person, snapshot
+from .projections import (
+    YEARS,
+    Snapshot,
+    collapse,
+    entity_multigraph,
+    fold_events,
+    person_organization,
+    person_person,
+    snapshot,
+)
 from .rdf import MEASURE_SLUGS, run_iri, run_quads, value_quads
 
-NETWORKS = ("entities", "person-organization", "person-person")
+NETWORKS = ("entities", "person-organization", "person-person")  # published as RDF; all are in the files
 # Measures published as RDF for the agents of each network (all measures are in the CSV files).
 RDF_MEASURES = tuple(m for m in NODE_MEASURES if m in MEASURE_SLUGS)
 RDF_YEARLY_MEASURES = ("degree", "betweenness", "pagerank")
@@ -59,8 +68,8 @@ def compute(store: ox.Store, *, seed: int = SEED, betweenness_k: int | None = No
     seconds["read"] = time.perf_counter() - t
     t = time.perf_counter()
     mg = entity_multigraph(ds)
-    networks = {"entities": collapse(mg), "person-organization": person_organization(mg, ds),
-                "person-person": person_person(mg, ds)}
+    networks = {"entities": collapse(mg), "entities-events-folded": collapse(fold_events(mg, ds)),
+                "person-organization": person_organization(mg, ds), "person-person": person_person(mg, ds)}
     snapshots = {name: {y: snapshot(g, y) for y in years} for name, g in networks.items()}
     seconds["project"] = time.perf_counter() - t
     t = time.perf_counter()

@@ -63,13 +63,16 @@ def test_rules_derive_membership_and_leadership_shortcuts(compiled: Compiled) ->
 
 
 def test_edtf_dates_get_bounds_and_an_owl_time_interval(compiled: Compiled) -> None:
-    assert values(compiled, WIDGET_WORKS, KZ + "earliest") == ["1923-01-01"]
+    assert values(compiled, WIDGET_WORKS, KZ + "earliest") == ["1923-01-01T00:00:00"]
     assert values(compiled, WIDGET_WORKS, KZ + "latest") == []  # founded about 1923, its end is not stated
-    assert values(compiled, ALICE_HEAD, KZ + "latest") == ["1925-12-31"]
+    assert values(compiled, ALICE_HEAD, KZ + "latest") == ["1925-12-31T00:00:00"]  # the day's start, included
     assert values(compiled, ALICE_HEAD, KZ + "earliest") == []
+    bound = next(compiled.store.quads_for_pattern(ox.NamedNode(WIDGET_WORKS), ox.NamedNode(KZ + "earliest"), None))
+    assert bound.object.datatype == ox.NamedNode("http://www.w3.org/2001/XMLSchema#dateTime")  # OWL 2, not xsd:date
     span = WIDGET_WORKS + "#timespan"
     assert has(compiled, span, "http://www.w3.org/2006/time#hasBeginning", WIDGET_WORKS + "#begin")
-    assert values(compiled, WIDGET_WORKS + "#begin", "http://www.w3.org/2006/time#inXSDDate") == ["1923-01-01"]
+    assert values(compiled, WIDGET_WORKS + "#begin", "http://www.w3.org/2006/time#inXSDDateTime") == [
+        "1923-01-01T00:00:00"]
 
 
 def test_blank_quantity_gets_a_stable_iri_and_a_label(settings: Settings, compiled: Compiled, tmp_path: Path) -> None:

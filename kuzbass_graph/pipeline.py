@@ -15,7 +15,7 @@ from .coverage import CoverageReport, measure_coverage
 from .errors import ValidationFailed, writing_build
 from .loader import Workspace, load_workspace
 from .ontology import index_ontology
-from .publishing.dumps import atomic_folder, write_dumps, write_json
+from .publishing.dumps import atomic_folder, write_descriptions, write_dumps, write_json
 from .validation import Check, ValidationReport, validate_curation
 from .validation.profile import check_profile
 from .validation.reasoner import check_reasoner
@@ -107,7 +107,11 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
         outcome.timings["analysis"] = round(time.perf_counter() - t, 3)
     with writing_build(settings.out), console.status("writing dumps"), atomic_folder(settings.out) as folder:
         t = time.perf_counter()
-        sizes = write_dumps(outcome.compiled, outcome.ws, folder, base_iri=settings.base_iri)
+        dumps = write_dumps(outcome.compiled, outcome.ws, folder, base_iri=settings.base_iri)
+        outcome.timings["dumps"] = round(time.perf_counter() - t, 3)
+        t_described = time.perf_counter()
+        sizes = dumps.sizes | write_descriptions(folder, dumps)
+        outcome.timings["dataset description"] = round(time.perf_counter() - t_described, 3)
         analysis_seconds = analysis.write(folder / "analysis", base_iri=settings.base_iri)
         outcome.timings["analysis files"] = round(analysis_seconds["write"], 3)
         coverage = measure_coverage(outcome.ws, outcome.compiled)

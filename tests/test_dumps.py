@@ -1,17 +1,24 @@
-"""Dumps: portable formats, base IRI rewriting, atomic replacement of the output folder."""
+"""Dumps: every format from one graph and agreeing, byte-identical builds, gzip, JSON-LD, CSV tables, base IRI
+rewriting, atomic replacement of the output folder."""
 
 from __future__ import annotations
 
+import csv
+import gzip
+import hashlib
 import json
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 import rdflib
+import rdflib.compare
 
 from kuzbass_graph.config import Settings
 from kuzbass_graph.pipeline import build_project
 from kuzbass_graph.publishing.dumps import DumpFormat, atomic_folder
 from kuzbass_graph.validation import Check
+from tests.fixture_project import ALICE, BOB, WIDGET_WORKS
 
 FAST = frozenset({Check.REASONER})
 
@@ -70,3 +77,100 @@ def test_atomic_folder_discards_partial_output_on_error(tmp_path: Path) -> None:
     with atomic_folder(out) as folder:
         (folder / "new.txt").write_text("new")
     assert (out / "new.txt").exists() and not (out / "old.txt").exists()
+
+
+DUMPS = [fmt.value for fmt in DumpFormat]
+
+
+# Not compared: build-report.json (its timings), the binary store, and the static site (publishing.static_tree,
+# whose own tests cover it).
+NOT_COMPARED = ("store", "site")
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    """SHA-256 of every file of a build but those above."""
+    return {path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in sorted(folder.rglob("*"))
+            if path.is_file() and path.name != "build-report.json"
+            and path.relative_to(folder).parts[0] not in NOT_COMPARED}
+
+
+def test_two_builds_are_byte_identical(project: Path) -> None:
+    first = Settings.load(root=project, out=project / "first")
+    second = Settings.load(root=project, out=project / "second")
+    build_project(first, skip=FAST)
+    build_project(second, skip=FAST)
+    a, b = _digests((first.out / "current").resolve()), _digests((second.out / "current").resolve())
+    assert a == b
+    assert {*DUMPS, *(f"{name}.gz" for name in DUMPS), "context.jsonld", "void.ttl", "dcat.ttl",
+            "dataset.jsonld", "csv/person.csv"} <= set(a)
+    assert "_:" in (first.out / "kuzbass.ttl").read_text()  # the ontology's blank nodes, canonically labelled
+
+
+def test_gzip_copies_are_deterministic_and_hold_the_dump(settings: Settings) -> None:
+    build_project(settings, skip=FAST)
+    for name in DUMPS:
+        packed = (settings.out / f"{name}.gz").read_bytes()
+        assert packed[4:8] == b"\0\0\0\0" and not packed[3] & 0x08  # mtime 0, no file name
+        assert gzip.decompress(packed) == (settings.out / name).read_bytes()
+
+
+def _triples(path: Path, fmt: ox.RdfFormat) -> set[ox.Triple]:
+    return {q.triple for q in ox.parse(path=str(path), format=fmt)}
+
+
+def _rdflib_triples(path: Path, fmt: str) -> set[tuple[object, object, object]]:
+    dataset = rdflib.Dataset()
+    dataset.parse(path, format=fmt)
+    return {(s, p, o) for s, p, o, _ in dataset.quads((None, None, None, None))}
+
+
+def test_every_dump_holds_the_same_triples(settings: Settings) -> None:
+    build_project(settings, skip=FAST)
+    out = settings.out
+    merged = _triples(out / "kuzbass.nt", ox.RdfFormat.N_TRIPLES)
+    for name in ("kuzbass.ttl", "kuzbass.nq", "kuzbass.trig", "kuzbass.jsonld"):
+        assert _triples(out / name, DumpFormat(name).rdf_format) == merged, name
+    quads = list(ox.parse(path=str(out / "kuzbass.nq"), format=ox.RdfFormat.N_QUADS))
+    jsonld = list(ox.parse(path=str(out / "kuzbass.jsonld"), format=ox.RdfFormat.JSON_LD))
+    assert {str(q) for q in jsonld} == {str(q) for q in quads}  # named graphs too (no blank nodes in the fixture's)
+    owl = {q.triple for q in quads if q.graph_name.value.endswith(("/graph/ontology", "/graph/data"))}
+    assert _triples(out / "kuzbass.rdf", ox.RdfFormat.RDF_XML) == owl
+    reference = _rdflib_triples(out / "kuzbass.nq", "nquads")
+    for name, fmt in (("kuzbass.trig", "trig"), ("kuzbass.jsonld", "json-ld")):
+        assert rdflib.compare.isomorphic(rdflib.Graph().__iadd__(_rdflib_triples(out / name, fmt)),  # type: ignore
+                                         rdflib.Graph().__iadd__(reference)), name
+    ttl = rdflib.Graph().parse(out / "kuzbass.ttl", format="turtle")
+    assert rdflib.compare.isomorphic(ttl, rdflib.Graph().__iadd__(reference))
+    rdf = rdflib.Graph().parse(out / "kuzbass.rdf", format="xml")
+    assert len(rdf) == len(owl)
+
+
+def test_jsonld_is_compacted_with_the_published_context(settings: Settings) -> None:
+    build_project(settings, skip=FAST)
+    context = json.loads((settings.out / "context.jsonld").read_text())
+    document = json.loads((settings.out / "kuzbass.jsonld").read_text())
+    assert document["@context"] == context["@context"]
+    assert context["@context"]["person"] == "https://w3id.org/kuzbass/id/person/"
+    data = next(g for g in document["@graph"] if g["@id"] == "https://w3id.org/kuzbass/graph/data")
+    alice = next(n for n in data["@graph"] if n["@id"] == "person:alice-smith")
+    assert "kz:Person" in alice["@type"] and alice["rdfs:label"] == {"@value": "Alice Smith", "@language": "en"}
+
+
+def test_csv_tables_have_one_row_per_entity(settings: Settings) -> None:
+    build_project(settings, skip=FAST)
+    folder = settings.out / "csv"
+    tables = {p.stem for p in folder.glob("*.csv")}
+    assert {"person", "organization", "place", "membership", "quantity"} <= tables
+    assert not tables & {"claim", "statement", "source", "dataset"}
+    with (folder / "person.csv").open(encoding="utf-8", newline="") as handle:
+        people = {row["IRI"]: row for row in csv.DictReader(handle)}
+    assert set(people) == {ALICE, BOB}
+    alice = people[ALICE]
+    assert (alice["label"], alice["variants"], alice["type"]) == ("Alice Smith", "Alice Smyth", "person")
+    assert alice["founded"] == "Widget Works"
+    with (folder / "organization.csv").open(encoding="utf-8", newline="") as handle:
+        works = next(row for row in csv.DictReader(handle) if row["IRI"] == WIDGET_WORKS)
+    assert works["founding date (EDTF)"] == "1923~" and works["earliest"] == "1923-01-01"
+    assert works["founded by"] == "Alice Smith" and works["located in"] == "Testtown"
+    assert "founder" not in works  # schema:founder is implied by kz:foundedBy

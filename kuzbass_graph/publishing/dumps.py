@@ -1,32 +1,47 @@
-"""Write the compiled dataset: dump formats, base IRI rewriting, and atomic replacement of the output."""
+"""Write the compiled dataset: every dump format from one sorted list of quads, base IRI rewriting,
+canonical blank nodes, deterministic gzip, and atomic replacement of the output.
+
+Two builds of the same input give byte-identical dumps: the quads are sorted, blank nodes get their
+RDFC-1.0 canonical labels, and gzip records no file name and no time.
+"""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from ..compile import Compiled
+from ..compile import DATA_GRAPH, ONTOLOGY_GRAPH, Compiled
 from ..errors import ConfigError
 from ..loader import DESCRIPTIONS_GRAPH, FIXED_GRAPHS, Workspace
 from ..namespaces import DEFAULT_BASE, PREFIXES
+from . import media
+from .csv_tables import write_tables
+from .describe_dataset import dataset_quads, describe_dataset
+from .jsonld import CONTEXT_FILE, write_context, write_jsonld
 
 
 class DumpFormat(StrEnum):
-    """Dump files the build writes: name and RDF syntax."""
+    """Dump files the build writes: name and RDF syntax. Each also has a `.gz` beside it."""
 
     TURTLE = "kuzbass.ttl"
     NTRIPLES = "kuzbass.nt"
     NQUADS = "kuzbass.nq"
     TRIG = "kuzbass.trig"
+    JSONLD = "kuzbass.jsonld"
+    RDFXML = "kuzbass.rdf"
     CLAIMS = "kuzbass-claims.trig"
 
     @property
@@ -34,8 +49,31 @@ class DumpFormat(StrEnum):
         return {
             "kuzbass.ttl": ox.RdfFormat.TURTLE, "kuzbass.nt": ox.RdfFormat.N_TRIPLES,
             "kuzbass.nq": ox.RdfFormat.N_QUADS, "kuzbass.trig": ox.RdfFormat.TRIG,
+            "kuzbass.jsonld": ox.RdfFormat.JSON_LD, "kuzbass.rdf": ox.RdfFormat.RDF_XML,
             "kuzbass-claims.trig": ox.RdfFormat.TRIG,
         }[self.value]
+
+    @property
+    def media_type(self) -> str:
+        return {
+            "kuzbass.ttl": media.TURTLE, "kuzbass.nt": media.N_TRIPLES, "kuzbass.nq": media.N_QUADS,
+            "kuzbass.trig": media.TRIG, "kuzbass.jsonld": media.JSON_LD, "kuzbass.rdf": media.RDF_XML,
+            "kuzbass-claims.trig": media.TRIG,
+        }[self.value]
+
+    @property
+    def description(self) -> str:
+        return {
+            "kuzbass.ttl": "the merged graph in Turtle", "kuzbass.nt": "the merged graph in N-Triples",
+            "kuzbass.nq": "the dataset with its named graphs in N-Quads",
+            "kuzbass.trig": "the dataset with its named graphs in TriG",
+            "kuzbass.jsonld": "the dataset with its named graphs in JSON-LD, compacted with context.jsonld",
+            "kuzbass.rdf": "the ontology and data graphs in RDF/XML (opens in Protégé)",
+            "kuzbass-claims.trig": "the curated claims, one named graph per claim, in TriG",
+        }[self.value]
+
+
+GZIP = "application/gzip"
 
 
 def rebase(base_iri: str) -> Callable[[ox.Quad], ox.Quad]:
@@ -57,6 +95,22 @@ def prefixes_for(base_iri: str) -> dict[str, str]:
     return {k: (base_iri + v[len(DEFAULT_BASE):] if v.startswith(DEFAULT_BASE) else v) for k, v in PREFIXES.items()}
 
 
+def canonical_blank_nodes(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads with every blank node relabelled by RDFC-1.0. Only the quads that touch a blank node take
+    part in its canonical label, so only those are canonicalized."""
+    plain: list[ox.Quad] = []
+    blank: list[ox.Quad] = []
+    for q in quads:
+        touches = isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) \
+            or isinstance(q.graph_name, ox.BlankNode)
+        (blank if touches else plain).append(q)
+    if blank:
+        dataset = ox.Dataset(blank)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        plain.extend(dataset)
+    return plain
+
+
 def _claims_view(ws: Workspace) -> Iterator[ox.Quad]:
     """The curated form: claim graphs and, in the default graph, descriptions and claim metadata."""
     for quad in ws.store.quads_for_pattern(None, None, None, None):
@@ -66,24 +120,76 @@ def _claims_view(ws: Workspace) -> Iterator[ox.Quad]:
             yield quad
 
 
-def write_dumps(compiled: Compiled, ws: Workspace, folder: Path, *, base_iri: str) -> dict[str, int]:
-    """Every dump format, and the on-disk store, from the compiled store with IRIs moved to base_iri."""
+def gzip_file(path: Path) -> Path:
+    """PATH.gz beside PATH, deterministic: no file name, modification time 0."""
+    target = path.with_name(path.name + ".gz")
+    with path.open("rb") as source, target.open("wb") as raw, \
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as packed:
+        shutil.copyfileobj(source, packed, 1 << 20)
+    return target
+
+
+@dataclass(frozen=True)
+class Dumps:
+    """What write_dumps wrote: the sorted quads of the dataset (IRIs at the base IRI), its distinct triples
+    (sorted), the quads of each named graph, and each file written (dumps, their .gz, context.jsonld,
+    csv/*.csv) with its size in bytes, by path relative to the build."""
+
+    quads: list[ox.Quad]
+    triples: list[ox.Triple]
+    by_graph: dict[str, list[ox.Quad]]
+    sizes: dict[str, int]
+    base_iri: str
+
+
+def write_dumps(compiled: Compiled, ws: Workspace, folder: Path, *, base_iri: str) -> Dumps:
+    """Every dump format, the JSON-LD context, the CSV tables and the on-disk store, from the compiled store
+    (plus the dataset's own description) with IRIs moved to base_iri."""
     move = rebase(base_iri)
     prefixes = prefixes_for(base_iri)
-    quads = sorted((move(q) for q in compiled.store), key=str)
+    quads = sorted(canonical_blank_nodes([*(move(q) for q in compiled.store), *dataset_quads(base_iri)]), key=str)
     triples = sorted({q.triple for q in quads}, key=str)
+    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
+    for q in quads:
+        by_graph[q.graph_name.value].append(q)
+    owl_graphs = [base_iri + g.value[len(DEFAULT_BASE):] for g in (ONTOLOGY_GRAPH, DATA_GRAPH)]
     sizes: dict[str, int] = {}
-    for fmt in DumpFormat:
-        target = folder / fmt.value
-        use_prefixes = prefixes if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-        if fmt in (DumpFormat.CLAIMS, DumpFormat.NQUADS, DumpFormat.TRIG):
-            items = sorted((move(q) for q in _claims_view(ws)), key=str) if fmt is DumpFormat.CLAIMS else quads
-            ox.serialize(items, output=str(target), format=fmt.rdf_format, prefixes=use_prefixes)
-        else:
-            ox.serialize(triples, output=str(target), format=fmt.rdf_format, prefixes=use_prefixes)
-        sizes[fmt.value] = target.stat().st_size
-    _write_store(folder / "store", quads)
-    return sizes
+    with ThreadPoolExecutor(max_workers=2) as packing:  # zlib releases the GIL: gzip beside the writing
+        packed = []
+        for fmt in DumpFormat:
+            target = folder / fmt.value
+            use_prefixes = prefixes if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
+                                                           ox.RdfFormat.RDF_XML) else None
+            if fmt is DumpFormat.CLAIMS:
+                claims = sorted(canonical_blank_nodes(move(q) for q in _claims_view(ws)), key=str)
+                ox.serialize(claims, output=str(target), format=fmt.rdf_format, prefixes=use_prefixes)
+            elif fmt in (DumpFormat.NQUADS, DumpFormat.TRIG):
+                ox.serialize(quads, output=str(target), format=fmt.rdf_format, prefixes=use_prefixes)
+            elif fmt is DumpFormat.JSONLD:
+                write_jsonld(by_graph, target, prefixes=prefixes)
+            elif fmt is DumpFormat.RDFXML:
+                owl = sorted({q.triple for g in owl_graphs for q in by_graph.get(g, ())}, key=str)
+                ox.serialize(owl, output=str(target), format=fmt.rdf_format, prefixes=use_prefixes)
+            else:
+                ox.serialize(triples, output=str(target), format=fmt.rdf_format, prefixes=use_prefixes)
+            sizes[fmt.value] = target.stat().st_size
+            packed.append(packing.submit(gzip_file, target))
+        write_context(folder / CONTEXT_FILE, prefixes=prefixes)
+        sizes[CONTEXT_FILE] = (folder / CONTEXT_FILE).stat().st_size
+        for path in write_tables(by_graph, folder / "csv", base_iri=base_iri):
+            sizes[path.relative_to(folder).as_posix()] = path.stat().st_size
+        _write_store(folder / "store", quads)
+        for future in packed:
+            path = future.result()
+            sizes[path.name] = path.stat().st_size
+    return Dumps(quads=quads, triples=triples, by_graph=dict(by_graph), sizes=dict(sorted(sizes.items())),
+                 base_iri=base_iri)
+
+
+def write_descriptions(folder: Path, dumps: Dumps) -> dict[str, int]:
+    """void.ttl, dcat.ttl and dataset.jsonld for the files write_dumps wrote; their sizes by name."""
+    media_types = {fmt.value: fmt.media_type for fmt in DumpFormat}
+    return describe_dataset(folder, dumps.triples, dumps.by_graph, dumps.sizes, media_types, base_iri=dumps.base_iri)
 
 
 def _write_store(folder: Path, quads: list[ox.Quad]) -> None:

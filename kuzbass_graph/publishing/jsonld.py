@@ -1,0 +1,101 @@
+"""JSON-LD of the dataset, compacted with the published context (`context.jsonld`: the project's prefixes).
+
+The context holds only prefix definitions, so compaction is a pure function of each term: an IRI becomes
+`prefix:local` under the longest matching namespace, a plain string stays a JSON string, and every other
+literal is a value object. Nodes are grouped by named graph and subject, and written in sorted order, one
+node per line: the same quads give the same bytes. PyLD's compaction gives the same triples in minutes
+rather than the ~1 s this takes on the whole graph.
+"""
+
+from __future__ import annotations
+
+import json
+from itertools import groupby
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..namespaces import RDF_TYPE, XSD
+
+CONTEXT_FILE = "context.jsonld"
+XSD_STRING = XSD + "string"
+LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def context(prefixes: dict[str, str]) -> dict[str, object]:
+    """The published context document: every prefix of the project (JSON-LD 1.1 prefix terms)."""
+    return {"@context": dict(sorted(prefixes.items()))}
+
+
+class Compactor:
+    """Compact IRIs and terms against a prefix-only context."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self._namespaces = sorted(((ns, p) for p, ns in prefixes.items()), key=lambda item: -len(item[0]))
+        self._done: dict[str, str] = {}
+
+    def iri(self, iri: str) -> str:
+        done = self._done.get(iri)
+        if done is None:
+            done = self._done[iri] = self._compact(iri)
+        return done
+
+    def _compact(self, iri: str) -> str:
+        for namespace, prefix in self._namespaces:
+            if iri.startswith(namespace) and len(iri) > len(namespace) and not iri[len(namespace):].startswith("//"):
+                return f"{prefix}:{iri[len(namespace):]}"
+        return iri
+
+    def node(self, term: ox.NamedNode | ox.BlankNode) -> str:
+        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else self.iri(term.value)
+
+    def value(self, term: object) -> object:
+        if isinstance(term, ox.Literal):
+            if term.language:
+                return {"@value": term.value, "@language": term.language}
+            if term.datatype.value == XSD_STRING:
+                return term.value
+            return {"@value": term.value, "@type": self.iri(term.datatype.value)}
+        return {"@id": self.node(term)}  # type: ignore[arg-type]
+
+
+def _node(compactor: Compactor, subject: ox.NamedNode | ox.BlankNode, quads: list[ox.Quad]) -> dict[str, object]:
+    node: dict[str, object] = {"@id": compactor.node(subject)}
+    types = [compactor.node(q.object) for q in quads  # type: ignore[arg-type]
+             if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode)]
+    if types:
+        node["@type"] = types[0] if len(types) == 1 else types
+    properties: dict[str, list[object]] = {}
+    for q in quads:
+        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+            continue
+        properties.setdefault(compactor.iri(q.predicate.value), []).append(compactor.value(q.object))
+    for key in sorted(properties):
+        values = properties[key]
+        node[key] = values[0] if len(values) == 1 else values
+    return node
+
+
+def write_jsonld(by_graph: dict[str, list[ox.Quad]], path: Path, *, prefixes: dict[str, str]) -> None:
+    """The dataset as compacted JSON-LD: one object per named graph (`@id`, `@graph`), its nodes by subject.
+    by_graph: the quads of each named graph, by graph IRI, each list sorted (by subject first)."""
+    compactor = Compactor(prefixes)
+    dump = json.dumps
+    with path.open("w", encoding="utf-8") as out:
+        out.write('{"@context": ' + dump(context(prefixes)["@context"], ensure_ascii=False) + ',\n"@graph": [')
+        for g_index, name in enumerate(sorted(by_graph)):
+            in_graph = by_graph[name]
+            graph = in_graph[0].graph_name
+            out.write(",\n" if g_index else "\n")
+            if isinstance(graph, ox.DefaultGraph):
+                raise ValueError("the dumps hold only named graphs")
+            out.write('{"@id": ' + dump(compactor.node(graph)) + ', "@graph": [\n')  # type: ignore[arg-type]
+            lines = (dump(_node(compactor, subject, list(group)), ensure_ascii=False)  # type: ignore[arg-type]
+                     for subject, group in groupby(in_graph, key=lambda q: q.subject))
+            out.write(",\n".join(lines))
+            out.write("\n]}")
+        out.write("\n]}\n")
+
+
+def write_context(path: Path, *, prefixes: dict[str, str]) -> None:
+    path.write_text(json.dumps(context(prefixes), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -15,7 +15,8 @@ from .coverage import CoverageReport, measure_coverage
 from .errors import ValidationFailed, writing_build
 from .loader import Workspace, load_workspace
 from .ontology import index_ontology
-from .publishing.dumps import atomic_folder, write_descriptions, write_dumps, write_json
+from .publishing.dumps import atomic_folder, rebase, write_descriptions, write_dumps, write_json
+from .publishing.static_tree import write_documents
 from .validation import Check, ValidationReport, validate_curation
 from .validation.profile import check_profile
 from .validation.reasoner import check_reasoner
@@ -113,6 +114,9 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
         sizes = dumps.sizes | write_descriptions(folder, dumps)
         outcome.timings["dataset description"] = round(time.perf_counter() - t_described, 3)
         analysis_seconds = analysis.write(folder / "analysis", base_iri=settings.base_iri)
+        documents = write_documents(map(rebase(settings.base_iri), outcome.compiled.store), folder / "site",
+                                    base_iri=settings.base_iri, ontology_cache=settings.out / ".cache")
+        outcome.timings["documents"] = round(sum(documents.values()), 3)
         outcome.timings["analysis files"] = round(analysis_seconds["write"], 3)
         coverage = measure_coverage(outcome.ws, outcome.compiled)
         write_json(folder / "coverage.json", coverage.as_dict())

@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__
-from . import dumps, editor, sparql
+from . import dumps, editor, entities, sparql
 from .builds import BuildSwitch
 from .middleware import AccessLog, BodyLimit, Headers
 from .responses import plain
@@ -75,6 +75,10 @@ def create_app(state: AppState) -> Any:
         Route("/static/{path:path}", editor.static, methods=["GET", "HEAD"]),
         Route("/dumps/{name}", dumps.dump, methods=["GET", "HEAD"]),
         Route("/-/status", _status, methods=["GET"]),
+        Route("/id/{path:path}", entities.resource, methods=["GET", "HEAD"]),
+        Route("/ontology", entities.ontology, methods=["GET", "HEAD"]),
+        Route("/ontology{rest:path}", entities.ontology, methods=["GET", "HEAD"]),
+        Route("/assets/{path:path}", entities.site_file, methods=["GET", "HEAD"]),
         Route("/{path:path}", _refuse_write, methods=["PUT", "DELETE", "PATCH"]),
         Route("/{path:path}", _only_get, methods=["POST"]),
         Route("/{path:path}", _not_found, methods=["GET", "HEAD"]),

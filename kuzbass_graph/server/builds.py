@@ -11,12 +11,14 @@ While serving, it records the build it uses in `OUT/.serving/<pid>`, so a build 
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import ConfigError
+from ..namespaces import DEFAULT_BASE
 from .pool import PoolOptions, QueryPool, WorkerError
 
 log = logging.getLogger("kuzbass.serve")
@@ -28,6 +30,7 @@ class Build:
 
     folder: Path
     id: str
+    base_iri: str = DEFAULT_BASE
 
     @property
     def store(self) -> Path:
@@ -46,7 +49,13 @@ def resolve_build(out: Path) -> Build:
     report = folder / "build-report.json"
     stamp = int(report.stat().st_mtime_ns) if report.is_file() else int((folder / "store").stat().st_mtime_ns)
     build_id = folder.name if folder.parent.name == "builds" else f"{stamp:x}"
-    return Build(folder, build_id)
+    base_iri = DEFAULT_BASE
+    if report.is_file():
+        try:
+            base_iri = json.loads(report.read_text(encoding="utf-8")).get("base_iri", DEFAULT_BASE)
+        except (OSError, ValueError):
+            pass
+    return Build(folder, build_id, base_iri)
 
 
 @dataclass

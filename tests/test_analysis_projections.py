@@ -146,3 +146,24 @@ def test_fold_events_links_what_an_event_links() -> None:
     g = P.collapse(folded)
     assert g.edges[ANN, BEN]["relations"] == ("event",)
     assert g.edges[ANN, ORG]["relations"] == ("membership",)
+
+
+def test_a_dated_state_is_folded_into_an_edge_between_what_it_links() -> None:
+    import datetime as dt
+
+    from kuzbass_graph.analysis.dataset import AssessmentNode
+    from kuzbass_graph.analysis.intervals import Interval
+    from kuzbass_graph.namespaces import ID
+    from tests.analysis_fixture import fact
+
+    ds = tiny()
+    state, CLAIM_STATE = ID + "node/org-state-1924", ID + "claim/L007-state"
+    in_1924 = Interval.point(dt.date(1924, 1, 1), dt.date(1924, 12, 31))
+    ds.assessments[state] = AssessmentNode(state, "State", in_1924, (
+        fact(ORG, "hasState", state, CLAIM_STATE), fact(state, "concerned", TOWN, CLAIM_STATE)))
+    mg = P.entity_multigraph(ds)
+    assert state not in mg
+    (key, data), = mg.get_edge_data(ORG, TOWN).items()
+    assert data["relation"] == "state" and data["via"] == (state,) and data["role"] == "concerned+hasState"
+    assert data["interval"] == in_1924 and data["claims"] == (CLAIM_STATE,)
+    assert P.snapshot(P.collapse(mg), 1924).graph.has_edge(ORG, TOWN)

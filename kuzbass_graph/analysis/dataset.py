@@ -10,6 +10,7 @@ Only SPARQL on pyoxigraph; no rdflib. What is read:
   triples (the shortcuts the build's rules derive from memberships and messages) are left out because
   the projections fold those n-ary nodes themselves, with their citations;
 - memberships: member, organization, role, interval and the facts behind them;
+- assessments (kz:State, kz:Comparison, kz:Ranking n-ary nodes): kind, interval and the facts touching them;
 - claims: quote and source line of every claim.
 """
 
@@ -31,7 +32,7 @@ from .intervals import UNDATED, Interval, from_dates
 
 START_DATES = frozenset({KZ + "startDate", KZ + "foundingDate", KZ + "openingDate"})
 END_DATES = frozenset({KZ + "endDate", KZ + "dissolutionDate", KZ + "terminationDate"})
-NOT_VERTICES = frozenset({KZ + "Membership", KZ + "Quantity", KZ + "Role", KZ + "TimeSpan"})
+NOT_VERTICES = frozenset({KZ + "Membership", KZ + "Quantity", KZ + "Role", KZ + "TimeSpan", KZ + "Assessment"})
 # Classes whose own date is the date of the relations they take part in (an event, a document).
 OCCURRENT_CLASSES = frozenset({KZ + "Event", KZ + "Work"})
 
@@ -80,11 +81,22 @@ class MembershipNode:
     facts: tuple[Fact, ...] = ()
 
 
+@dataclass(frozen=True)
+class AssessmentNode:
+    """An n-ary kz:Assessment node (a kz:State, kz:Comparison, kz:Ranking): not an entity of its own."""
+
+    iri: str
+    kind: str  # local name of its most specific class: "State", "Comparison", "Ranking"
+    interval: Interval = UNDATED
+    facts: tuple[Fact, ...] = ()
+
+
 @dataclass
 class Dataset:
     entities: dict[str, Entity] = field(default_factory=dict)
     facts: list[Fact] = field(default_factory=list)
     memberships: dict[str, MembershipNode] = field(default_factory=dict)
+    assessments: dict[str, AssessmentNode] = field(default_factory=dict)
     claims: dict[str, Citation] = field(default_factory=dict)
     relation_labels: dict[str, str] = field(default_factory=dict)  # property IRI -> rdfs:label
     inverses: dict[str, str] = field(default_factory=dict)
@@ -231,7 +243,10 @@ def read_dataset(store: ox.Store) -> Dataset:
         statements, claims = cited[(s, p, o)]
         statements.add(st)
         claims.add(claim)
-    nodes = set(ds.entities) | member_nodes
+    assessment_kinds: dict[str, set[str]] = defaultdict(set)
+    for a, c in _select(store, "SELECT ?a ?c WHERE { ?a a kz:Assessment , ?c FILTER(STRSTARTS(STR(?c), STR(kz:))) }"):
+        assessment_kinds[a].add(c)
+    nodes = set(ds.entities) | member_nodes | set(assessment_kinds)
     triples = {t for t in cited if t[0] in nodes and t[2] in nodes and t[1] in relation_labels}
     kept = canonical_triples(triples, prop_parents, inverses, symmetric)
 
@@ -245,9 +260,14 @@ def read_dataset(store: ox.Store) -> Dataset:
         return Fact(s, p, o, tuple(sorted(statements)), tuple(sorted(claims)))
 
     membership_facts: dict[str, list[Fact]] = defaultdict(list)
+    assessment_facts: dict[str, list[Fact]] = defaultdict(list)
     for t in sorted(kept):
         f = fact(t)
-        if f.subject in member_nodes or f.object in member_nodes:
+        if f.subject in assessment_kinds or f.object in assessment_kinds:
+            for end in (f.subject, f.object):
+                if end in assessment_kinds:
+                    assessment_facts[end].append(f)
+        elif f.subject in member_nodes or f.object in member_nodes:
             for end in (f.subject, f.object):
                 if end in member_nodes:
                     membership_facts[end].append(f)
@@ -265,6 +285,8 @@ def read_dataset(store: ox.Store) -> Dataset:
             m, labels.get(m, local_name(m)), got.get(KZ + "member"), got.get(KZ + "organization"),
             role_labels.get(role, local_name(role)) if role else got.get(KZ + "roleLabel"),
             intervals.get(m, UNDATED), tuple(membership_facts.get(m, ())))
+    for a, cs in sorted(assessment_kinds.items()):
+        ds.assessments[a] = AssessmentNode(a, kind_of(cs), intervals.get(a, UNDATED), tuple(assessment_facts[a]))
     for (source,) in _select(store, "SELECT ?h WHERE { ?src a kz:Source ; kz:sha256 ?h } ORDER BY ?h"):
         ds.version += ("+" if ds.version else "") + str(source)
     return ds

@@ -6,7 +6,9 @@ Every edge carries `statements` and `claims` (the rdf:Statement and claim IRIs b
 - entity_multigraph: a MultiDiGraph of the domain entities, one edge per relation, in its canonical
   direction. n-ary nodes are folded: a kz:Membership becomes one `membership` edge from the member to
   the organization, with the role, the membership's dates and the citations of all its parts; a
-  succession between memberships becomes a `succeeded` edge between their members. Events and works stay
+  succession between memberships becomes a `succeeded` edge between their members; a kz:Assessment
+  node (a dated kz:State, a kz:Comparison, a kz:Ranking) becomes a `state` (`comparison`, `ranking`)
+  edge between every two entities it links, with its dates and citations. Events and works stay
   vertices (they have places, dates and quotes of their own); fold_events and the person-person
   projection fold the events. Quantities, roles and provenance are not vertices. A direct edge takes its
   interval from its endpoints that are occurrents (events, works): the intersection of their intervals;
@@ -111,6 +113,20 @@ def entity_multigraph(ds: Dataset) -> nx.MultiDiGraph:
                            statements=f.statements, claims=f.claims,
                            interval=union([ds.memberships[f.subject].interval, ds.memberships[f.object].interval]),
                            weight=1.0, via=(f.subject, f.object))
+    for node in ds.assessments.values():
+        linked: dict[str, list] = defaultdict(list)
+        for f in node.facts:
+            other = f.object if f.subject == node.iri else f.subject
+            if other in ds.entities:
+                linked[other].append(f)
+        for x, y in combinations(sorted(linked), 2):
+            facts = linked[x] + linked[y]
+            g.add_edge(x, y, key=f"{node.kind.lower()}:{local_name(node.iri)}", relation=node.kind.lower(),
+                       predicate=KZ + node.kind, label=node.kind.lower(),
+                       role="+".join(sorted({local_name(f.predicate) for f in facts})),
+                       statements=tuple(sorted({s for f in facts for s in f.statements})),
+                       claims=tuple(sorted({c for f in facts for c in f.claims})),
+                       interval=node.interval, weight=1.0, via=(node.iri,))
     return g
 
 

@@ -137,7 +137,8 @@ def blocks(a) -> list[Block]:  # type: ignore[no-untyped-def]
     out.append(("h2", "Method"))
     out += [("p", "Networks. entities: every domain entity (no provenance, ontology, quantity or role nodes), "
                   "a pair linked by any cited kz: relation, inverses and super-properties counted once; each "
-                  "kz:Membership folded into one member-organization edge with its role and dates; events and "
+                  "kz:Membership folded into one member-organization edge with its role and dates, each state, "
+                  "comparison or ranking (kz:Assessment) into an edge between the entities it links; events and "
                   "works stay vertices. entities-events-folded: the same with each event folded too, into an "
                   "edge between every two entities it links. person-organization: persons and organizations "
                   "with any relation between them. person-person: persons linked directly (collaboration, "

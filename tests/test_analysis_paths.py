@@ -96,3 +96,22 @@ def test_path_from_a_colonist_to_lenin_shows_the_quotes(real_build: Path) -> Non
 def test_path_with_an_unknown_name_exits_2(real_build: Path) -> None:
     result = CliRunner().invoke(app, ["path", "Nobody Atall", "Lenin", "--dataset", str(real_build)])
     assert result.exit_code == 2 and "no entity is named" in result.output
+
+
+def test_a_hop_through_a_folded_state_says_so() -> None:
+    import datetime as dt
+
+    from kuzbass_graph.analysis.dataset import AssessmentNode, Citation
+    from kuzbass_graph.analysis.intervals import Interval
+    from kuzbass_graph.namespaces import ID
+    from tests.analysis_fixture import ORG, TOWN, fact
+
+    ds = tiny()
+    state, claim = ID + "node/org-state", ID + "claim/L007-state"
+    ds.claims[claim] = Citation(claim, "By 1924 the Org fed the Town.", 7)
+    ds.assessments[state] = AssessmentNode(state, "State", Interval.point(dt.date(1924, 1, 1), dt.date(1924, 12, 31)),
+                                           (fact(ORG, "hasState", state, claim), fact(state, "concerned", TOWN, claim)))
+    g = P.collapse(P.entity_multigraph(ds))
+    (hop,), = shortest_paths(g, ds, ORG, TOWN)
+    assert hop.relation == "is linked through a state of the source to"
+    assert hop.quote == "By 1924 the Org fed the Town." and hop.line == 7 and hop.date == "1924-01-01..1924-12-31"

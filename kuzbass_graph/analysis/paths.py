@@ -74,6 +74,8 @@ def explain_hop(g: nx.Graph, ds: Dataset, a: str, b: str) -> Hop:
     relation = ds.relation_labels.get(f"https://w3id.org/kuzbass/ontology#{part.relation}", part.relation)
     if part.relation == "membership" and part.via and part.via[0] in ds.memberships:
         relation = f"held the post '{ds.memberships[part.via[0]].role or 'member'}' in"
+    elif part.via and part.via[0] in ds.assessments:
+        relation = f"is linked through a {part.relation} of the source to"
     elif part.via and part.via[0] in ds.entities:
         relation = f"{relation} ({ds.entities[part.via[0]].label})"
     citations = ds.citations(part.claims)

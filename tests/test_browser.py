@@ -53,3 +53,28 @@ def test_editor_runs_a_catalogue_query_without_leaving_the_origin(site: str, tmp
     assert errors == []
     assert outside == []
     assert (tmp_path / "editor.png").stat().st_size > 10_000
+
+
+def test_an_entity_page_shows_its_quotes_and_alternates_offline(site: str, tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    outside: list[str] = []
+    problems: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((site, "data:")) else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.goto(site + "/id/person/alice-smith")
+        assert page.url == site + "/id/person/alice-smith/"
+        assert page.locator("h1").inner_text() == "Alice Smith"
+        assert page.locator("blockquote.quote", has_text="Widget Works was founded in Testtown").count() >= 1
+        assert page.locator("section.alternates a[type='text/turtle']").count() == 1
+        page.click("section.relation a:text('Widget Works')")
+        page.wait_for_selector("h1:text('Widget Works')")
+        assert "about 1923" in page.inner_text("body")  # the founding date in words
+        page.screenshot(path=str(tmp_path / "entity.png"), full_page=True)
+        browser.close()
+    assert outside == [] and problems == []
+    assert (tmp_path / "entity.png").stat().st_size > 10_000

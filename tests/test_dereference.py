@@ -195,3 +195,25 @@ def test_the_static_tree_answers_as_the_server(server: str, built: Settings, iri
     assert status == 303 and location == served[3]
     status, media, body = rules.get(location[1:], accept)
     assert status == 200 and served[1]["content-type"].startswith(media) and body == served[2]
+
+
+def test_void_service_description_and_every_dump(server: str, built: Settings) -> None:
+    for path in ("/void", "/.well-known/void"):
+        status, headers, body = fetch(server + path, headers={"Accept": "text/turtle"})
+        graph = rdflib.Graph().parse(data=body, format="turtle")
+        assert status == 200 and headers["content-type"].startswith("text/turtle")
+        assert (None, rdflib.URIRef("http://rdfs.org/ns/void#sparqlEndpoint"), None) in graph
+    status, headers, body = fetch(f"{server}/sparql", headers={"Accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=body, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    assert status == 200 and (None, rdflib.URIRef(sd + "endpoint"), rdflib.URIRef(f"{server}/sparql")) in graph
+    assert (None, rdflib.URIRef(sd + "supportedLanguage"), rdflib.URIRef(sd + "SPARQL11Query")) in graph
+    assert fetch(f"{server}/sparql", headers={"Accept": "text/html"})[2].startswith(b"<!doctype html>")
+    folder = built.out / "current"
+    names = [p.name for p in folder.iterdir() if p.is_file()] + [f"csv/{p.name}" for p in (folder / "csv").iterdir()]
+    assert any(n.endswith(".gz") for n in names) and any(n.startswith("csv/") for n in names)
+    for name in names:
+        status, headers, body = fetch(f"{server}/dumps/{name}")
+        assert status == 200 and body == (folder / name).read_bytes(), name
+    for forbidden in ("store/CURRENT", "site/.htaccess", "../pyproject.toml", ".cache"):
+        assert fetch(f"{server}/dumps/{forbidden}")[0] == 404

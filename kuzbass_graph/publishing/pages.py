@@ -21,7 +21,8 @@ from .describe import Citation, Index, Subject, Term
 
 ALTERNATES = (("ttl", "Turtle", "text/turtle"), ("jsonld", "JSON-LD", "application/ld+json"),
               ("nt", "N-Triples", "application/n-triples"), ("rdf", "RDF/XML", "application/rdf+xml"))
-HIDDEN = {RDF_TYPE, RDFS_LABEL, SKOS + "altLabel", DCTERMS + "description", RDFS + "comment"}
+HIDDEN = {RDF_TYPE, RDFS_LABEL, SKOS + "altLabel", DCTERMS + "description", RDFS + "comment", KZ + "passageText",
+          KZ + "quote"}  # shown in the page's head
 NOT_DATES = {KZ + "earliest", KZ + "latest"}
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("kuzbass_graph.publishing", "templates"),
                           autoescape=True, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)

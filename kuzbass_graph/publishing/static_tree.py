@@ -19,6 +19,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterable
 from importlib import resources
@@ -27,6 +28,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import OutputError
+from ..namespaces import OWL, RDF_TYPE, SKOS
 from .describe import Index
 from .pages import ALTERNATES, PageMaker, dumps_jsonld, prefixes_for
 
@@ -99,7 +101,10 @@ def write_documents(quads: Iterable[ox.Quad], site: Path, *, base_iri: str, onto
     ontology_graph = ox.NamedNode(base_iri + "graph/ontology")
     ontology = sorted({q.triple for q in quads if q.graph_name == ontology_graph}, key=str)
     _write_rdf(ontology, site / "ontology", prefixes, maker.compactor.document(ontology))
-    write_ontology_page(site / "ontology", ontology_cache=ontology_cache)
+    # pyLODE documents one ontology: it takes SKOS concept schemes (units, hedges) for ontologies of their own
+    documented = [t for t in ontology if not (t.predicate.value == RDF_TYPE and t.object.value in (
+        OWL + "Ontology", SKOS + "ConceptScheme") and t.subject.value != base_iri + "ontology")]
+    write_ontology_page(site / "ontology", documented, prefixes, ontology_cache=ontology_cache)
     timings["ontology"] = time.perf_counter() - started
     assets = site / "assets"
     assets.mkdir(parents=True, exist_ok=True)
@@ -109,10 +114,12 @@ def write_documents(quads: Iterable[ox.Quad], site: Path, *, base_iri: str, onto
     return {k: round(v, 3) for k, v in timings.items()}
 
 
-def write_ontology_page(folder: Path, *, ontology_cache: Path | None) -> None:
-    """pyLODE's documentation of the ontology (from index.ttl), reused from the cache when the ontology is
-    unchanged (pyLODE takes a few seconds)."""
-    lines = sorted(re.sub(rb"_:[A-Za-z0-9]+", b"_:b", line) for line in (folder / "index.nt").read_bytes().splitlines())
+def write_ontology_page(folder: Path, triples: list[ox.Triple], prefixes: dict[str, str], *,
+                        ontology_cache: Path | None) -> None:
+    """pyLODE's documentation of the ontology (one owl:Ontology header: the vocabularies' are left out),
+    reused from the cache when the ontology is unchanged (pyLODE takes a few seconds)."""
+    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    lines = sorted(re.sub(rb"_:[A-Za-z0-9]+", b"_:b", line) for line in nt.splitlines())
     key = hashlib.sha256(b"\n".join(lines)).hexdigest()[:20]  # blank-node labels aside, the same ontology
     cached = ontology_cache / f"ontology-{key}.html" if ontology_cache else None
     if cached is not None and cached.is_file():
@@ -120,8 +127,11 @@ def write_ontology_page(folder: Path, *, ontology_cache: Path | None) -> None:
         return
     # in its own process: pyLODE configures the root logger and leaves a file open
     target = folder / "index.html"
-    command = [sys.executable, "-m", "pylode", str(folder / "index.ttl"), "-o", str(target.with_suffix(""))]
-    done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "ontology.ttl"
+        source.write_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"")
+        command = [sys.executable, "-m", "pylode", str(source), "-o", str(target.with_suffix(""))]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
     if done.returncode != 0 or not target.is_file():
         raise OutputError(f"pyLODE could not document the ontology in {folder}: {done.stderr.strip()[-500:]}",
                           hint="run `python -m pylode ontology/kuzbass.ttl -o /tmp/x` to see the problem")

@@ -14,7 +14,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from .. import __version__
+from ..publishing.media import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE, negotiate
 from . import dumps, editor, entities, sparql
+from .service import service_description
 from .builds import BuildSwitch
 from .middleware import AccessLog, BodyLimit, Headers
 from .responses import plain
@@ -39,8 +41,11 @@ class AppState:
         return self
 
     async def describe_service(self, request: Request) -> Response:
-        """GET /sparql without a query: the editor for browsers."""
-        return await editor.index(request)
+        """GET /sparql without a query: the SPARQL 1.1 Service Description for RDF clients, else the editor."""
+        choice = negotiate(request.headers.get("accept"), (HTML, TURTLE, N_TRIPLES, JSON_LD, RDF_XML))
+        if choice.media_type in (None, HTML) or not choice.acceptable:
+            return await editor.index(request)
+        return service_description(request, choice.media_type)
 
 
 async def _refuse_write(request: Request) -> Response:
@@ -73,7 +78,9 @@ def create_app(state: AppState) -> Any:
         Route("/index.html", editor.index, methods=["GET", "HEAD"]),
         Route("/queries.json", editor.catalogue, methods=["GET", "HEAD"]),
         Route("/static/{path:path}", editor.static, methods=["GET", "HEAD"]),
-        Route("/dumps/{name}", dumps.dump, methods=["GET", "HEAD"]),
+        Route("/dumps/{name:path}", dumps.dump, methods=["GET", "HEAD"]),
+        Route("/void", dumps.void, methods=["GET", "HEAD"]),
+        Route("/.well-known/void", dumps.void, methods=["GET", "HEAD"]),
         Route("/-/status", _status, methods=["GET"]),
         Route("/id/{path:path}", entities.resource, methods=["GET", "HEAD"]),
         Route("/ontology", entities.ontology, methods=["GET", "HEAD"]),

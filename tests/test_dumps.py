@@ -15,8 +15,8 @@ import rdflib
 import rdflib.compare
 
 from kuzbass_graph.config import Settings
-from kuzbass_graph.pipeline import build_project
-from kuzbass_graph.publishing.dumps import DumpFormat, atomic_folder
+from kuzbass_graph.pipeline import Outcome, build_project
+from kuzbass_graph.publishing.dumps import DumpFormat, atomic_folder, write_dumps
 from kuzbass_graph.validation import Check
 from tests.fixture_project import ALICE, BOB, WIDGET_WORKS
 
@@ -174,3 +174,36 @@ def test_csv_tables_have_one_row_per_entity(settings: Settings) -> None:
     assert works["founding date (EDTF)"] == "1923~" and works["earliest"] == "1923-01-01"
     assert works["founded by"] == "Alice Smith" and works["located in"] == "Testtown"
     assert "founder" not in works  # schema:founder is implied by kz:foundedBy
+
+
+def _without_blank_nodes(triples: set[tuple[object, object, object]]) -> tuple[set[str], int]:
+    """The triples free of blank nodes (N-Triples text), and how many others there are: each parse names blank
+    nodes its own way."""
+    plain = {" ".join(t.n3() for t in triple) for triple in triples  # type: ignore[attr-defined]
+             if not any(isinstance(t, rdflib.BNode) for t in triple)}
+    return plain, len(triples) - len(plain)
+
+
+def _rdflib_parse(path: Path, fmt: str, graphs: tuple[str, ...] = ()) -> set[tuple[object, object, object]]:
+    dataset = rdflib.Dataset()
+    dataset.parse(path, format=fmt)
+    return {(s, p, o) for s, p, o, g in dataset.quads((None, None, None, None))
+            if not graphs or str(getattr(g, "identifier", g)).endswith(graphs)}
+
+
+@pytest.mark.slow
+def test_every_dump_of_the_real_graph_parses_in_rdflib_and_pyoxigraph_and_agrees(real: Outcome,
+                                                                                 tmp_path: Path) -> None:
+    dumps = write_dumps(real.compiled, real.ws, tmp_path, base_iri=real.ws.settings.base_iri)
+    owl_graphs = ("/graph/ontology", "/graph/data")
+    merged = {q.triple for q in dumps.quads}
+    owl = {q.triple for q in dumps.quads if q.graph_name.value.endswith(owl_graphs)}
+    reference = _without_blank_nodes(_rdflib_parse(tmp_path / "kuzbass.nq", "nquads"))
+    owl_reference = _without_blank_nodes(_rdflib_parse(tmp_path / "kuzbass.nq", "nquads", owl_graphs))
+    assert reference[0] and reference[1] == sum(1 for t in merged if "_:" in str(t))
+    rdflib_formats = {"kuzbass.ttl": "turtle", "kuzbass.nt": "nt", "kuzbass.trig": "trig",
+                      "kuzbass.jsonld": "json-ld", "kuzbass.rdf": "xml"}
+    for name, rdflib_format in rdflib_formats.items():
+        assert _triples(tmp_path / name, DumpFormat(name).rdf_format) == (owl if name == "kuzbass.rdf" else merged)
+        parsed = _without_blank_nodes(_rdflib_parse(tmp_path / name, rdflib_format))
+        assert parsed == (owl_reference if name == "kuzbass.rdf" else reference), name

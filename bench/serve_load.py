@@ -4,7 +4,7 @@
 
 Both servers open the same build store read-only (`oxigraph serve-read-only --union-default-graph`), on
 loopback, and get the same mix: every catalogue SELECT, a COUNT, a CONSTRUCT of one entity's statements, and
-the editor page, sent by `--clients` keep-alive connections, each from its own loopback address (127.0.1.N),
+the editor page and entity documents (a DESCRIBE on the Oxigraph server), sent by `--clients` keep-alive connections, each from its own loopback address (127.0.1.N),
 until `--requests` answers or `--deadline` seconds. Scenarios, each against each server:
   1. the mix alone;
   2. the mix while three other clients (127.0.0.2-4) keep a pathological query running (resent when it ends);
@@ -266,13 +266,28 @@ async def _burst(target: Target, count: int) -> dict[str, object]:
             "failed": sum(1 for c in codes if c != 200), "seconds": round(time.perf_counter() - started, 2)}
 
 
+ENTITIES = ("person/sebald-rutgers", "organization/aic-kuzbass", "place/kemerovo", "facility/kuzbass-farm",
+            "person/bill-heywood")
+
+
+def _entity(target: Target, slug: str, html: bool) -> bytes:
+    """An entity's page (kuzbass serve) or, for a server without pages, the DESCRIBE an RDF client would send."""
+    host = target.base.split("//", 1)[1]
+    if target.query_path == "/sparql":
+        path = f"/id/{slug}/" if html else f"/id/{slug}.ttl"
+        return f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
+    query = urllib.parse.urlencode({"query": f"DESCRIBE <https://w3id.org/kuzbass/id/{slug}>"})
+    return f"GET {target.query_path}?{query} HTTP/1.1\r\nHost: {host}\r\nAccept: text/turtle\r\n\r\n".encode()
+
+
 def _mix(target: Target) -> list[tuple[str, bytes]]:
     mix: list[tuple[str, bytes]] = []
     for query in load_catalogue(ROOT / "queries"):
         mix.append(("catalogue", _request(target, "select", query.text)))
-    for _ in range(max(1, len(mix) // 10)):
+    for n in range(max(1, len(mix) // 10)):
         mix += [("count", _request(target, "count", COUNT)), ("construct", _request(target, "construct", CONSTRUCT)),
-                ("page", _request(target, "page", ""))]
+                ("page", _request(target, "page", "")),
+                ("entity", _entity(target, ENTITIES[n % len(ENTITIES)], html=n % 2 == 0))]
     return mix
 
 
@@ -357,7 +372,9 @@ def write_report(results: dict[str, dict], settings: dict[str, object]) -> None:
              f"`python bench/serve_load.py` on {settings['machine']}: {settings['clients']} keep-alive clients "
              f"(each its own loopback address), up to {settings['requests']} answers or {settings['deadline']} s per "
              "run, the same mix and the same build store for every server, after a warm-up that sends each distinct request once. The mix: every catalogue query, a COUNT "
-             "of all triples, a CONSTRUCT of one entity's statements and the editor page. \"With three "
+             "of all triples, a CONSTRUCT of one entity's statements, the editor page, and entity documents (pages "
+             "and Turtle from `kuzbass serve`; for the Oxigraph server, which has no pages, the DESCRIBE an RDF "
+             "client would send). \"With three "
              "pathological\": three other clients keep a three-way cross product running, resent when it ends.",
              "", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     lines += [f"| {t} | {m} | {'yes' if ok else '**no**'} |" for t, m, ok in targets]

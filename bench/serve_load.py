@@ -4,8 +4,9 @@
 
 Both servers open the same build store read-only (`oxigraph serve-read-only --union-default-graph`), on
 loopback, and get the same mix: every catalogue SELECT, a COUNT, a CONSTRUCT of one entity's statements, and
-the editor page and entity documents (a DESCRIBE on the Oxigraph server), sent by `--clients` keep-alive connections, each from its own loopback address (127.0.1.N),
-until `--requests` answers or `--deadline` seconds. Scenarios, each against each server:
+the editor page and entity documents (a DESCRIBE on the Oxigraph server), sent by `--clients` keep-alive
+connections, each from its own loopback address (127.0.1.N), until `--requests` answers or `--deadline`
+seconds. Scenarios, each against each server:
   1. the mix alone;
   2. the mix while three other clients (127.0.0.2-4) keep a pathological query running (resent when it ends);
   3. a burst of 200 new connections, one request each, opened at once.
@@ -371,7 +372,8 @@ def write_report(results: dict[str, dict], settings: dict[str, object]) -> None:
     lines = ["# Serving under load and attack", "",
              f"`python bench/serve_load.py` on {settings['machine']}: {settings['clients']} keep-alive clients "
              f"(each its own loopback address), up to {settings['requests']} answers or {settings['deadline']} s per "
-             "run, the same mix and the same build store for every server, after a warm-up that sends each distinct request once. The mix: every catalogue query, a COUNT "
+             "run, the same mix and the same build store for every server, after a warm-up that sends each distinct "
+             "request once. The mix: every catalogue query, a COUNT "
              "of all triples, a CONSTRUCT of one entity's statements, the editor page, and entity documents (pages "
              "and Turtle from `kuzbass serve`; for the Oxigraph server, which has no pages, the DESCRIBE an RDF "
              "client would send). \"With three "

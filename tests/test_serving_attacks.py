@@ -381,3 +381,17 @@ def test_clients_that_never_read_a_large_result_do_not_grow_memory(tmp_path: Pat
     assert not list((Path(os.environ.get("TMPDIR", "/tmp"))).glob("kuzbass-serve-*/result-*"))
 
 
+
+
+def test_connections_past_the_cap_get_503(built: Settings) -> None:
+    with running(built, replace(OPTIONS, max_connections=4)) as base:
+        parts = urlsplit(base)
+        idle = [socket.create_connection((parts.hostname, parts.port)) for _ in range(4)]
+        try:
+            time.sleep(0.2)
+            answer = raw(base, b"GET /queries.json HTTP/1.1\r\n" + _head(base) + b"\r\n", read_all=False)
+            assert answer.startswith(b"HTTP/1.1 503")
+        finally:
+            for sock in idle:
+                sock.close()
+        assert _wait_until(lambda: fetch(f"{base}/queries.json")[0] == 200, 5)

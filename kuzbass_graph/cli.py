@@ -224,6 +224,8 @@ def serve(
                                                  "requests before new ones get 503.")] = 1000,
     cache_bytes: Annotated[int, typer.Option("--cache-bytes", min=0, help="Memory for cached answers of the "
                                              "build served (0 turns the cache off).")] = 32_000_000,
+    worker_memory: Annotated[int, typer.Option("--worker-memory", min=0, help="Address space a query worker may "
+                                               "use, in MB (0: no limit).")] = 4000,
     allow_service: Annotated[list[str] | None, typer.Option(
         "--allow-service", help="An endpoint that SERVICE may call (repeatable; none by default).")] = None,
     forwarded_allow_ips: Annotated[str | None, typer.Option(
@@ -239,7 +241,7 @@ def serve(
                    ServeOptions(host=host, port=port, workers=workers or DEFAULT_WORKERS, timeout=timeout,
                                 max_bytes=max_bytes, queue_wait=queue_wait, slow_after=slow_after,
                                 per_client_slow=per_client_slow, max_connections=max_connections,
-                                cache_bytes=cache_bytes,
+                                cache_bytes=cache_bytes, worker_memory=worker_memory * 1_000_000,
                                 allow_service=frozenset(allow_service or ()),
                                 forwarded_allow_ips=forwarded_allow_ips))
     except KuzbassError as exc:

@@ -395,3 +395,12 @@ def test_connections_past_the_cap_get_503(built: Settings) -> None:
             for sock in idle:
                 sock.close()
         assert _wait_until(lambda: fetch(f"{base}/queries.json")[0] == 200, 5)
+
+
+def test_a_query_past_the_worker_memory_cap_fails_alone(built: Settings) -> None:
+    hungry = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a"
+    with running(built, replace(OPTIONS, worker_memory=900_000_000, timeout=60.0, slow_after=30.0)) as base:
+        code, headers, body = get_query(base, hungry)
+        assert code == 503 and b"more memory" in body and "retry-after" in headers
+        assert get_query(base, LABELS)[0] == 200
+        assert _wait_until(lambda: status(base)["pool"]["fast"] == OPTIONS.workers, 10)

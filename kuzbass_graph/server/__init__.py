@@ -47,6 +47,7 @@ class ServeOptions:
     per_client_slow: int = 2
     max_slow: int = 4
     cache_bytes: int = 32_000_000
+    worker_memory: int = 4_000_000_000
     allow_service: frozenset[str] = field(default_factory=frozenset)
     max_connections: int = 1000
     backlog: int = 2048
@@ -59,7 +60,7 @@ class ServeOptions:
         return PoolOptions(workers=self.workers, timeout=self.timeout, max_bytes=self.max_bytes,
                            queue_wait=self.queue_wait, per_client=self.per_client, slow_after=self.slow_after,
                            per_client_slow=self.per_client_slow, max_slow=self.max_slow,
-                           cache_bytes=self.cache_bytes)
+                           cache_bytes=self.cache_bytes, worker_memory=self.worker_memory)
 
 
 def catalogue_entries(settings: Settings) -> list[dict[str, str]]:

@@ -78,6 +78,7 @@ class PoolOptions:
     max_slow: int = 4
     cache_bytes: int = 32_000_000
     spare: int = 1
+    worker_memory: int = 4_000_000_000
 
 
 class WorkerError(Exception):
@@ -95,7 +96,7 @@ class Worker:
     async def spawn(cls, store: Path, options: PoolOptions, spool: Path) -> Worker:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "kuzbass_graph.server.worker", str(store), str(options.max_bytes),
-            str(INLINE_BYTES), str(spool), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+            str(INLINE_BYTES), str(spool), str(options.worker_memory), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
         worker = cls(process)
         try:
             hello = await asyncio.wait_for(worker._read_header(), 60)
@@ -354,8 +355,17 @@ class QueryPool:
             try:
                 answer = task.result()
             except (asyncio.IncompleteReadError, ConnectionError, OSError, ValueError, KeyError) as exc:
+                try:
+                    code = await asyncio.wait_for(asyncio.shield(worker.process.wait()), 2)
+                except TimeoutError:
+                    code = None
                 self._cancel(worker, task, fast=not in_slow_lane)
-                log.warning("a query worker stopped while running a query (%s); replacing it", type(exc).__name__)
+                log.warning("a query worker stopped while running a query (%s, exit %s); replacing it",
+                            type(exc).__name__, code)
+                if code in (-6, 134) and self.options.worker_memory:  # SIGABRT: an allocation failed
+                    return error(503, f"the query needed more memory than a query worker may use "
+                                      f"({self.options.worker_memory // 1_000_000} MB); narrow it or add a LIMIT",
+                                 retry_after=5)
                 return error(500, "the query worker stopped unexpectedly while running this query; it has been "
                                   "replaced; if this repeats, report the query")
             if in_slow_lane:

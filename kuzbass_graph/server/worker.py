@@ -1,6 +1,7 @@
 """A query worker: a process that opens the build's store read-only and answers one query at a time.
 
-Run as `python -m kuzbass_graph.server.worker STORE MAX_BYTES INLINE_BYTES SPOOL_DIR` by the pool. It reads
+Run as `python -m kuzbass_graph.server.worker STORE MAX_BYTES INLINE_BYTES SPOOL_DIR [MEMORY]` by the pool;
+MEMORY (bytes, 0 for none) caps the worker's address space. It reads
 framed jobs on standard input and writes framed answers on its own copy of standard output (the real fd 1
 is pointed at stderr, so nothing printed by a library can corrupt the protocol). A frame is a 4-byte
 big-endian length and a JSON header; an answer header with "inline" true is followed by its body. Bodies
@@ -140,6 +141,11 @@ def execute(store: Any, job: dict[str, Any], *, cap: int, inline: int, folder: s
 
 def main(argv: list[str]) -> int:
     store_dir, cap, inline, folder = argv[0], int(argv[1]), int(argv[2]), argv[3]
+    memory = int(argv[4]) if len(argv) > 4 else 0
+    if memory > 0:  # a query that needs more address space fails here instead of taking the machine's memory
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # stray prints go to stderr, never into the protocol
     inp = sys.stdin.buffer

@@ -16,10 +16,10 @@ from starlette.routing import Route
 from .. import __version__
 from ..publishing.media import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE, negotiate
 from . import dumps, editor, entities, sparql
-from .service import service_description
 from .builds import BuildSwitch
 from .middleware import AccessLog, BodyLimit, Headers
 from .responses import plain
+from .service import service_description
 
 
 @dataclass

@@ -96,7 +96,8 @@ class Worker:
     async def spawn(cls, store: Path, options: PoolOptions, spool: Path) -> Worker:
         process = await asyncio.create_subprocess_exec(
             sys.executable, "-m", "kuzbass_graph.server.worker", str(store), str(options.max_bytes),
-            str(INLINE_BYTES), str(spool), str(options.worker_memory), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE)
+            str(INLINE_BYTES), str(spool), str(options.worker_memory), stdin=asyncio.subprocess.PIPE,
+            stdout=asyncio.subprocess.PIPE)
         worker = cls(process)
         try:
             hello = await asyncio.wait_for(worker._read_header(), 60)

@@ -10,6 +10,7 @@ rather than the ~1 s this takes on the whole graph.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from itertools import groupby
 from pathlib import Path
 
@@ -59,40 +60,66 @@ class Compactor:
         return {"@id": self.node(term)}  # type: ignore[arg-type]
 
 
-def _node(compactor: Compactor, subject: ox.NamedNode | ox.BlankNode, quads: list[ox.Quad]) -> dict[str, object]:
-    node: dict[str, object] = {"@id": compactor.node(subject)}
-    types = [compactor.node(q.object) for q in quads  # type: ignore[arg-type]
-             if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode)]
-    if types:
-        node["@type"] = types[0] if len(types) == 1 else types
-    properties: dict[str, list[object]] = {}
-    for q in quads:
-        if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
-            continue
-        properties.setdefault(compactor.iri(q.predicate.value), []).append(compactor.value(q.object))
-    for key in sorted(properties):
-        values = properties[key]
-        node[key] = values[0] if len(values) == 1 else values
-    return node
+class _Writer:
+    """JSON text of nodes, each term's text computed once."""
+
+    def __init__(self, compactor: Compactor) -> None:
+        self.compactor = compactor
+        self._keys: dict[ox.NamedNode, tuple[str, str]] = {}
+        self._values: dict[object, str] = {}
+        self._types: dict[object, str] = {}
+
+    def key(self, predicate: ox.NamedNode) -> tuple[str, str]:
+        done = self._keys.get(predicate)
+        if done is None:
+            compact = self.compactor.iri(predicate.value)
+            done = self._keys[predicate] = (compact, json.dumps(compact, ensure_ascii=False))
+        return done
+
+    def value(self, term: object) -> str:
+        done = self._values.get(term)
+        if done is None:
+            done = self._values[term] = json.dumps(self.compactor.value(term), ensure_ascii=False)
+        return done
+
+    def type(self, term: ox.NamedNode) -> str:
+        done = self._types.get(term)
+        if done is None:
+            done = self._types[term] = json.dumps(self.compactor.node(term), ensure_ascii=False)
+        return done
+
+    def node(self, subject: ox.NamedNode | ox.BlankNode, quads: Iterable[ox.Quad]) -> str:
+        types: list[str] = []
+        properties: dict[tuple[str, str], list[str]] = {}
+        for q in quads:
+            if q.predicate.value == RDF_TYPE and isinstance(q.object, ox.NamedNode):
+                types.append(self.type(q.object))
+            else:
+                properties.setdefault(self.key(q.predicate), []).append(self.value(q.object))
+        parts = ['"@id": ' + json.dumps(self.compactor.node(subject), ensure_ascii=False)]
+        if types:
+            parts.append('"@type": ' + (types[0] if len(types) == 1 else "[" + ", ".join(types) + "]"))
+        for (_, key), values in sorted(properties.items()):
+            parts.append(key + ": " + (values[0] if len(values) == 1 else "[" + ", ".join(values) + "]"))
+        return "{" + ", ".join(parts) + "}"
 
 
 def write_jsonld(by_graph: dict[str, list[ox.Quad]], path: Path, *, prefixes: dict[str, str]) -> None:
     """The dataset as compacted JSON-LD: one object per named graph (`@id`, `@graph`), its nodes by subject.
     by_graph: the quads of each named graph, by graph IRI, each list sorted (by subject first)."""
     compactor = Compactor(prefixes)
-    dump = json.dumps
+    writer = _Writer(compactor)
     with path.open("w", encoding="utf-8") as out:
-        out.write('{"@context": ' + dump(context(prefixes)["@context"], ensure_ascii=False) + ',\n"@graph": [')
+        out.write('{"@context": ' + json.dumps(context(prefixes)["@context"], ensure_ascii=False) + ',\n"@graph": [')
         for g_index, name in enumerate(sorted(by_graph)):
             in_graph = by_graph[name]
             graph = in_graph[0].graph_name
-            out.write(",\n" if g_index else "\n")
             if isinstance(graph, ox.DefaultGraph):
                 raise ValueError("the dumps hold only named graphs")
-            out.write('{"@id": ' + dump(compactor.node(graph)) + ', "@graph": [\n')  # type: ignore[arg-type]
-            lines = (dump(_node(compactor, subject, list(group)), ensure_ascii=False)  # type: ignore[arg-type]
-                     for subject, group in groupby(in_graph, key=lambda q: q.subject))
-            out.write(",\n".join(lines))
+            out.write(",\n" if g_index else "\n")
+            out.write('{"@id": ' + json.dumps(compactor.node(graph)) + ', "@graph": [\n')  # type: ignore[arg-type]
+            out.write(",\n".join(writer.node(subject, group)  # type: ignore[arg-type]
+                                  for subject, group in groupby(in_graph, key=lambda q: q.subject)))
             out.write("\n]}")
         out.write("\n]}\n")
 

@@ -17,6 +17,8 @@ from .loader import Workspace, load_workspace
 from .ontology import index_ontology
 from .publishing.dumps import atomic_folder, rebase, write_descriptions, write_dumps, write_json
 from .publishing.static_tree import write_documents
+from .site.build import write_site
+from .site.queries import CatalogueRun
 from .validation import Check, ValidationReport, validate_curation
 from .validation.profile import check_profile
 from .validation.reasoner import check_reasoner
@@ -110,6 +112,7 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
         t = time.perf_counter()
         dumps = write_dumps(outcome.compiled, outcome.ws, folder, base_iri=settings.base_iri)
         outcome.timings["dumps"] = round(time.perf_counter() - t, 3)
+        catalogue = CatalogueRun(folder / "store", settings.root / "queries")  # overlaps what follows
         t_described = time.perf_counter()
         sizes = dumps.sizes | write_descriptions(folder, dumps)
         outcome.timings["dataset description"] = round(time.perf_counter() - t_described, 3)
@@ -117,6 +120,9 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
         documents = write_documents(map(rebase(settings.base_iri), outcome.compiled.store), folder / "site",
                                     base_iri=settings.base_iri, ontology_cache=settings.out / ".cache")
         outcome.timings["documents"] = round(sum(documents.values()), 3)
+        site_seconds = write_site(outcome.compiled.store, folder / "site", queries=settings.root / "queries",
+                                  counts=outcome.compiled.counts, catalogue=catalogue)
+        outcome.timings["site"] = site_seconds["total"]
         outcome.timings["analysis files"] = round(analysis_seconds["write"], 3)
         coverage = measure_coverage(outcome.ws, outcome.compiled)
         write_json(folder / "coverage.json", coverage.as_dict())

@@ -43,7 +43,7 @@ def test_editor_runs_a_catalogue_query_without_leaving_the_origin(site: str, tmp
         page.on("request", lambda r: outside.append(r.url) if not r.url.startswith((site, "data:", "blob:")) else None)
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
-        page.goto(site + "/")
+        page.goto(site + "/sparql")  # the editor; / is the visitors' site
         page.wait_for_selector("#catalogue li")
         page.click("#catalogue li[data-name=founders]")
         page.wait_for_selector("text=Alice Smith", timeout=15000)

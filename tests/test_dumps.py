@@ -9,6 +9,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import owlready2
 import pyoxigraph as ox
 import pytest
 import rdflib
@@ -207,3 +208,7 @@ def test_every_dump_of_the_real_graph_parses_in_rdflib_and_pyoxigraph_and_agrees
         assert _triples(tmp_path / name, DumpFormat(name).rdf_format) == (owl if name == "kuzbass.rdf" else merged)
         parsed = _without_blank_nodes(_rdflib_parse(tmp_path / name, rdflib_format))
         assert parsed == (owl_reference if name == "kuzbass.rdf" else reference), name
+    world = owlready2.World()  # an OWL tool reads the RDF/XML: the ontology with the data's individuals
+    world.get_ontology((tmp_path / "kuzbass.rdf").as_uri()).load()
+    colony = world["https://w3id.org/kuzbass/id/organization/aic-kuzbass"]
+    assert colony is not None and world["https://w3id.org/kuzbass/ontology#Organization"] in colony.is_a

@@ -102,8 +102,10 @@ def test_result_size_is_capped(server: str) -> None:
 
 
 def test_editor_catalogue_and_dumps(server: str) -> None:
-    status, headers, body = fetch(f"{server}/")
+    status, headers, body = fetch(f"{server}/sparql", headers={"Accept": "text/html"})  # the editor moved from /
     assert status == 200 and headers["content-type"].startswith("text/html") and b"yasgui.min.js" in body
+    status, headers, body = fetch(f"{server}/")  # the visitors' site (tests/test_site_pages.py)
+    assert status == 200 and headers["content-type"].startswith("text/html") and b"Ways in" in body
     status, _, body = fetch(f"{server}/static/vendor/yasgui/yasgui.min.js")
     assert status == 200 and len(body) > 500_000
     status, headers, body = fetch(f"{server}/dumps/kuzbass.ttl")

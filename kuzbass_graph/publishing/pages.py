@@ -44,6 +44,16 @@ class Source:
 
 
 @dataclass
+class Mention:
+    """A passage of the source that a claim about the resource quotes, as a place in the source reader."""
+
+    line: int | None
+    section: str | None
+    href: str
+    quotes: list[str] = field(default_factory=list)
+
+
+@dataclass
 class Row:
     value: Link
     dates: list[str] = field(default_factory=list)
@@ -71,6 +81,8 @@ class Page:
     jsonld: str
     passage_text: str | None = None
     quote: str | None = None
+    mentions: list[Mention] = field(default_factory=list)  # the passages quoted about it, in the reader
+    reader: str | None = None  # a passage's place in the source reader
 
 
 class PageMaker:
@@ -128,6 +140,32 @@ class PageMaker:
             self._date_cache[target] = sorted(words)
         return self._date_cache[target]
 
+    def reader_href(self, passage: ox.NamedNode, here: str) -> str | None:
+        """The passage in the source reader (kuzbass_graph.site.reader): source/<name>/index.html#L005."""
+        path = passage.value[len(self.index.id_space):]
+        if not path.startswith("source/") or path.count("/") != 2:
+            return None
+        name, anchor = path[len("source/"):].split("/")
+        return "../" * (here.count("/") + 1) + f"source/{name}/index.html#{anchor}"
+
+    def _mentions(self, resource: ox.NamedNode, here: str) -> list[Mention]:
+        found: dict[ox.NamedNode, Mention] = {}
+        for claim in self.index.values(resource, KZ + "mentionedIn"):
+            passage = self.index.value(claim, KZ + "passage") if isinstance(claim, ox.NamedNode) else None
+            href = self.reader_href(passage, here) if isinstance(passage, ox.NamedNode) else None
+            if href is None:
+                continue
+            assert isinstance(passage, ox.NamedNode)
+            if passage not in found:
+                line, section = self.index.value(passage, KZ + "lineNumber"), self.index.value(passage,
+                                                                                              KZ + "sectionTitle")
+                found[passage] = Mention(int(line.value) if isinstance(line, ox.Literal) else None,
+                                         section.value if isinstance(section, ox.Literal) else None, href)
+            quote = self.index.value(claim, KZ + "quote")
+            if isinstance(quote, ox.Literal) and quote.value not in found[passage].quotes:
+                found[passage].quotes.append(quote.value)
+        return sorted(found.values(), key=lambda m: (m.line or 0, m.href))
+
     def _row(self, s: Subject, p: ox.NamedNode, o: Term, shown: Term, here: str) -> Row:
         value = self.link(shown, here)
         dates = self._dates(shown)
@@ -178,6 +216,8 @@ class PageMaker:
             alternates=[Link(label, f"index.{ext}", media) for ext, label, media in ALTERNATES],
             jsonld=script_json(jsonld if jsonld is not None else self.compactor.document(description)),
             passage_text=passage_text.value if isinstance(passage_text, ox.Literal) else None,
+            mentions=self._mentions(resource, here),
+            reader=self.reader_href(resource, here) if passage_text is not None else None,
             quote=quote.value if isinstance(quote, ox.Literal) else None)
 
     def render(self, page: Page) -> str:

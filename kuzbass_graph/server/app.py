@@ -15,7 +15,7 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..publishing.media import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE, negotiate
-from . import dumps, editor, entities, sparql
+from . import dumps, editor, entities, site, sparql
 from .builds import BuildSwitch
 from .middleware import AccessLog, BodyLimit, Headers
 from .responses import plain
@@ -74,8 +74,7 @@ async def _not_found(request: Request) -> Response:
 def create_app(state: AppState) -> Any:
     routes = [
         Route("/sparql", sparql.endpoint, methods=["GET", "HEAD", "POST"]),
-        Route("/", editor.index, methods=["GET", "HEAD"]),
-        Route("/index.html", editor.index, methods=["GET", "HEAD"]),
+        Route("/", site.index, methods=["GET", "HEAD"]),  # the visitors' site; the editor is at GET /sparql
         Route("/queries.json", editor.catalogue, methods=["GET", "HEAD"]),
         Route("/static/{path:path}", editor.static, methods=["GET", "HEAD"]),
         Route("/dumps/{name:path}", dumps.dump, methods=["GET", "HEAD"]),
@@ -86,6 +85,7 @@ def create_app(state: AppState) -> Any:
         Route("/ontology", entities.ontology, methods=["GET", "HEAD"]),
         Route("/ontology{rest:path}", entities.ontology, methods=["GET", "HEAD"]),
         Route("/assets/{path:path}", entities.site_file, methods=["GET", "HEAD"]),
+        Route("/{path:path}", site.site_file, methods=["GET", "HEAD"]),  # the site's other pages
         Route("/{path:path}", _refuse_write, methods=["PUT", "DELETE", "PATCH"]),
         Route("/{path:path}", _only_get, methods=["POST"]),
         Route("/{path:path}", _not_found, methods=["GET", "HEAD"]),

@@ -2,11 +2,11 @@
 
 A table holds the entities whose IRI is `<base>id/<kind>/...` (person, organization, place, ...). Columns:
 IRI, label, variants (skos:altLabel), type (the most specific classes), description, then one column per
-property the entities of the table use, named by the property's label in the ontology (dates: the EDTF
-value), and earliest/latest (the day bounds the build computes from the EDTF dates). A value that is an
-entity is written as its label. A statement implied by a more specific one (kz:foundedBy implies
-schema:founder) is left out; several values share a cell, separated by " | ". Rows are sorted by IRI and
-columns by name, so the same graph gives the same bytes.
+property the entities of the table use (curators' editorial notes aside), named by the property's label
+in the ontology (dates: the EDTF value), and earliest/latest (the day bounds the build computes from the
+EDTF dates). A value that is an entity is written as its label. A statement implied by a more specific one
+(kz:foundedBy implies schema:founder) is left out; several values share a cell, separated by " | ". Rows
+are sorted by IRI and columns by name, so the same graph gives the same bytes.
 """
 
 from __future__ import annotations
@@ -70,7 +70,7 @@ def write_tables(by_graph: dict[str, list[ox.Quad]], folder: Path, *, base_iri: 
     class_ancestors = _closure(super_classes)
     date_properties = {p for p, ancestors in property_ancestors.items() if kz + "date" in ancestors}
     own = {RDF_TYPE, RDFS_LABEL, SKOS + "altLabel", DCTERMS + "description", kz + "earliest", kz + "latest",
-           kz + "hasTimeSpan", kz + "mentionedIn"}
+           kz + "hasTimeSpan", kz + "mentionedIn", SKOS + "editorialNote"}  # curators' notes are not data
 
     def name_of(iri: str) -> str:
         return _label_of(labels.get(iri, [])) or iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

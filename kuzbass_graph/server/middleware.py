@@ -21,6 +21,10 @@ ALLOWED_METHODS = "GET, HEAD, POST, OPTIONS"
 PAGE_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
                "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; "
                "frame-ancestors 'none'")
+# The static site's SPARQL page compiles Oxigraph's WebAssembly module from bytes, which a policy allows only
+# with 'wasm-unsafe-eval' (it permits WebAssembly compilation, not eval of JavaScript); that page alone has it.
+WASM_PAGES = frozenset({"/sparql/", "/sparql/index.html"})
+WASM_PAGE_POLICY = PAGE_POLICY.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'", 1)
 
 
 async def _plain(send: Send, status: int, message: str, headers: list[tuple[bytes, bytes]] | None = None) -> None:
@@ -101,7 +105,8 @@ class Headers:
                             (b"access-control-allow-origin", b"*"),
                             (b"access-control-expose-headers", b"Content-Location, Link, ETag, Retry-After")]
                 if media.startswith(b"text/html"):
-                    headers += [(b"content-security-policy", PAGE_POLICY.encode()), (b"x-frame-options", b"DENY")]
+                    policy = WASM_PAGE_POLICY if scope["path"] in WASM_PAGES else PAGE_POLICY
+                    headers += [(b"content-security-policy", policy.encode()), (b"x-frame-options", b"DENY")]
                 message["headers"] = headers
             await send(message)
 

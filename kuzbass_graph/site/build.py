@@ -13,6 +13,8 @@ from .graph import read_graph
 from .home import write_home
 from .queries import CatalogueRun, run_catalogue, write_queries
 from .reader import write_reader
+from .search import write_search
+from .sparql import DUMP, write_sparql
 from .timeline import write_timeline
 
 
@@ -25,7 +27,8 @@ def write_site(store: ox.Store, site: Path, *, queries: Path, counts: dict[str, 
     graph = read_graph(store)
     timings["read"] = time.perf_counter() - started
     written: list[str] = []
-    for name, step in (("browse", write_browse), ("reader", write_reader), ("timeline", write_timeline)):
+    for name, step in (("browse", write_browse), ("reader", write_reader), ("timeline", write_timeline),
+                       ("search", write_search)):
         t = time.perf_counter()
         written += step(graph, site)
         timings[name] = time.perf_counter() - t
@@ -34,6 +37,10 @@ def write_site(store: ox.Store, site: Path, *, queries: Path, counts: dict[str, 
     timings["queries (waited)"] = time.perf_counter() - t
     written += write_queries(graph, site, results)
     written += write_home(graph, site, counts)
+    if (site.parent / DUMP).is_file():  # the build's dump, loaded by the in-browser SPARQL page
+        t = time.perf_counter()
+        written += write_sparql(site, dump=site.parent / DUMP, queries=queries)
+        timings["sparql"] = time.perf_counter() - t
     assets = site / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     (assets / "site.css").write_bytes((resources.files("kuzbass_graph.site") / "static" / "site.css").read_bytes())

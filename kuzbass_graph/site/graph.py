@@ -88,7 +88,8 @@ def read_graph(store: ox.Store) -> SiteGraph:
                                             "FILTER(STRSTARTS(STR(?c), STR(kz:))) OPTIONAL { ?c rdfs:label ?l } "
                                             "OPTIONAL { ?c rdfs:comment ?comment } }"):
         if iri is not None and iri not in classes:
-            classes[iri] = (label or iri.rsplit("#", 1)[-1], comment or "")
+            name = label or iri.rsplit("#", 1)[-1]
+            classes[iri] = (name[:1].upper() + name[1:], comment or "")  # a heading: "Person", "State enterprise"
     members: dict[str, list[str]] = defaultdict(list)
     for entity, cls in _rows(store, "SELECT DISTINCT ?e ?c WHERE { ?e a kz:Entity ; a ?c "
                                     "FILTER(STRSTARTS(STR(?c), STR(kz:)) && ?c != kz:Entity) }"):

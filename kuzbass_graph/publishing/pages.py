@@ -151,11 +151,12 @@ class PageMaker:
     def _mentions(self, resource: ox.NamedNode, here: str) -> list[Mention]:
         found: dict[ox.NamedNode, Mention] = {}
         for claim in self.index.values(resource, KZ + "mentionedIn"):
-            passage = self.index.value(claim, KZ + "passage") if isinstance(claim, ox.NamedNode) else None
-            href = self.reader_href(passage, here) if isinstance(passage, ox.NamedNode) else None
-            if href is None:
+            if not isinstance(claim, ox.NamedNode):
                 continue
-            assert isinstance(passage, ox.NamedNode)
+            passage = self.index.value(claim, KZ + "passage")
+            href = self.reader_href(passage, here) if isinstance(passage, ox.NamedNode) else None
+            if href is None or not isinstance(passage, ox.NamedNode):
+                continue
             if passage not in found:
                 line, section = self.index.value(passage, KZ + "lineNumber"), self.index.value(passage,
                                                                                               KZ + "sectionTitle")

@@ -18,6 +18,7 @@ from .ontology import index_ontology
 from .publishing.dumps import atomic_folder, rebase, write_descriptions, write_dumps, write_json
 from .publishing.static_tree import write_documents
 from .site.build import write_site
+from .site.network import NetworkSite, network_input
 from .site.queries import CatalogueRun
 from .validation import Check, ValidationReport, validate_curation
 from .validation.profile import check_profile
@@ -117,9 +118,14 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
         sizes = dumps.sizes | write_descriptions(folder, dumps)
         outcome.timings["dataset description"] = round(time.perf_counter() - t_described, 3)
         analysis_seconds = analysis.write(folder / "analysis", base_iri=settings.base_iri)
+        t_network = time.perf_counter()
+        network = NetworkSite(network_input(analysis.analysis, outcome.compiled.store))
+        outcome.timings["network data"] = round(time.perf_counter() - t_network, 3)
         documents = write_documents(map(rebase(settings.base_iri), outcome.compiled.store), folder / "site",
-                                    base_iri=settings.base_iri, ontology_cache=settings.out / ".cache")
+                                    base_iri=settings.base_iri, ontology_cache=settings.out / ".cache",
+                                    networks=network.ego_folders)
         outcome.timings["documents"] = round(sum(documents.values()), 3)
+        outcome.timings["network pages"] = round(sum(network.write(folder / "site").values()), 3)
         site_seconds = write_site(outcome.compiled.store, folder / "site", queries=settings.root / "queries",
                                   counts=outcome.compiled.counts, catalogue=catalogue)
         outcome.timings["site"] = site_seconds["total"]

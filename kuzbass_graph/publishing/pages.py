@@ -83,13 +83,15 @@ class Page:
     quote: str | None = None
     mentions: list[Mention] = field(default_factory=list)  # the passages quoted about it, in the reader
     reader: str | None = None  # a passage's place in the source reader
+    network: bool = False  # an ego network beside the page (network-data.js, kuzbass_graph.site.network)
 
 
 class PageMaker:
     """Builds the page of any resource of an Index; `href` places every document in the static tree."""
 
-    def __init__(self, index: Index) -> None:
+    def __init__(self, index: Index, *, networks: frozenset[str] = frozenset()) -> None:
         self.index = index
+        self.networks = networks  # folders (id/<kind>/<slug>) whose page embeds its ego network
         self.ontology_iri = index.base_iri + "ontology"
         self.prefixes = prefixes_for(index.base_iri)
         self._date_cache: dict[Term, list[str]] = {}
@@ -219,7 +221,7 @@ class PageMaker:
             passage_text=passage_text.value if isinstance(passage_text, ox.Literal) else None,
             mentions=self._mentions(resource, here),
             reader=self.reader_href(resource, here) if passage_text is not None else None,
-            quote=quote.value if isinstance(quote, ox.Literal) else None)
+            quote=quote.value if isinstance(quote, ox.Literal) else None, network=here in self.networks)
 
     def render(self, page: Page) -> str:
         return self.template.render(page=page)

@@ -77,14 +77,15 @@ def _write_rdf(triples: list[ox.Triple], folder: Path, prefixes: dict[str, str],
     (folder / "index.jsonld").write_text(dumps_jsonld(jsonld) + "\n", encoding="utf-8")
 
 
-def write_documents(quads: Iterable[ox.Quad], site: Path, *, base_iri: str, ontology_cache: Path | None = None
-                    ) -> dict[str, float]:
-    """Write every resource's documents and the ontology's into `site`; seconds per step."""
+def write_documents(quads: Iterable[ox.Quad], site: Path, *, base_iri: str, ontology_cache: Path | None = None,
+                    networks: frozenset[str] = frozenset()) -> dict[str, float]:
+    """Write every resource's documents and the ontology's into `site`; seconds per step. The pages of the
+    folders in `networks` embed their ego network (written by kuzbass_graph.site.network)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     quads = list(quads)
     index = Index.of(quads, base_iri=base_iri)
-    maker = PageMaker(index)
+    maker = PageMaker(index, networks=networks)
     prefixes = prefixes_for(base_iri)
     timings["index"] = time.perf_counter() - started
     started = time.perf_counter()

@@ -24,11 +24,13 @@ from ..publishing.pages import ALTERNATES, Link, compact_jsonld, dumps_jsonld, p
 from ..publishing.static_tree import ON_REQUEST
 from .pool import Job
 from .responses import FileStream, not_modified, plain
+from .site import locate
 from .sparql import run_or_cancel
 
 DOCUMENTS = (m.HTML, m.TURTLE, m.JSON_LD, m.N_TRIPLES, m.RDF_XML)
 EXTENSION = {m.HTML: "html", m.TURTLE: "ttl", m.JSON_LD: "jsonld", m.N_TRIPLES: "nt", m.RDF_XML: "rdf"}
 MEDIA_OF = {ext: media for media, ext in EXTENSION.items()}
+EGO_DATA = "network-data.js"  # beside an entity page: its ego network
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("kuzbass_graph.publishing", "templates"), autoescape=True)
 
 
@@ -62,7 +64,23 @@ def _not_acceptable() -> Response:
 
 
 async def resource(request: Request) -> Response:
-    return await _answer(request, "id/" + request.path_params["path"])
+    path = "id/" + request.path_params["path"]
+    if path.endswith("/" + EGO_DATA):
+        return _ego_data(request, path)
+    return await _answer(request, path)
+
+
+def _ego_data(request: Request, path: str) -> Response:
+    """The ego network's data beside an entity page (kuzbass_graph.site.network), a script of the static tree."""
+    build = request.app.state.switch.current.build
+    found = locate(build.folder / "site", path)
+    if found is None or not found.is_file():
+        return plain(404, "not found")
+    etag = build.etag("site/" + path)
+    if not_modified(request, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return FileStream(found, size=found.stat().st_size, media_type=m.with_charset("text/javascript"),
+                      headers={"ETag": etag, "Cache-Control": "no-cache"})
 
 
 async def ontology(request: Request) -> Response:

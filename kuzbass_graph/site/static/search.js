@@ -62,8 +62,12 @@
       if (found >= 0 && (at < 0 || found < at)) at = found;
     }
     if (at < 0) at = 0;
-    const from = Math.max(0, at - AROUND);
-    const to = Math.min(text.length, at + AROUND * 2);
+    let from = Math.max(0, at - AROUND);
+    let to = Math.min(text.length, at + AROUND * 2);
+    const space = text.indexOf(" ", from); // whole words at both ends
+    if (from > 0 && space >= 0 && space < at) from = space + 1;
+    const end = text.lastIndexOf(" ", to);
+    if (to < text.length && end > at) to = end;
     return (from > 0 ? "… " : "") + text.slice(from, to) + (to < text.length ? " …" : "");
   }
 

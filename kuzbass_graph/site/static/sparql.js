@@ -71,6 +71,8 @@
     });
   }
   yasqe.query = () => run(null); // the ▶ button and Ctrl+Enter run here, not over HTTP
+  state.editor = yasqe;
+  state.runEditor = () => run(null);
 
   function open(entry, button) {
     for (const b of list.querySelectorAll("button[aria-current]")) b.removeAttribute("aria-current");

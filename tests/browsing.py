@@ -1,5 +1,5 @@
 """Headless Debian Chromium for the site's browser tests: a page that records every request leaving the
-files (or the server) under test, every console error and every uncaught exception."""
+files (or the server) under test, every console error, every uncaught exception and every dialog."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ class Watched:
     page: Any
     outside: list[str] = field(default_factory=list)  # requests to anything but `allowed`
     problems: list[str] = field(default_factory=list)  # console errors and page errors
+    dialogs: list[str] = field(default_factory=list)  # alert(), confirm(), prompt(): dismissed
+
+
+def _dismiss(watched: Watched, dialog: Any) -> None:
+    watched.dialogs.append(dialog.message)
+    dialog.dismiss()
 
 
 @contextmanager
@@ -38,6 +44,22 @@ def chromium_page(*allowed: str, width: int = 1280, height: int = 900) -> Iterat
             page.on("request", lambda r: None if r.url.startswith(keep) else watched.outside.append(r.url))
             page.on("console", lambda m: watched.problems.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: watched.problems.append(str(e)))
+            page.on("dialog", lambda d: _dismiss(watched, d))
             yield watched
         finally:
             browser.close()
+
+
+def wait_until(page: Any, expression: str, *, timeout: float = 60) -> Any:
+    """Poll `expression` until it is truthy. Unlike page.wait_for_function, which evaluates its predicate with
+    eval() inside the page, this works under a Content-Security-Policy without 'unsafe-eval'."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(expression)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"not true within {timeout} s: {expression}")
+        page.wait_for_timeout(50)

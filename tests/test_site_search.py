@@ -19,7 +19,7 @@ from kuzbass_graph.server import ServeOptions, running
 from kuzbass_graph.site.graph import read_graph
 from kuzbass_graph.site.search import Document, documents, script_of, write_search
 from kuzbass_graph.validation import Check
-from tests.browsing import SCREENSHOTS, chromium_page
+from tests.browsing import SCREENSHOTS, chromium_page, wait_until
 from tests.fixture_project import ALICE, CURATED, make_project
 
 SCRIPT_LABEL = "Bob <script>alert(1)</script> Jones"
@@ -98,7 +98,7 @@ def test_haywood_finds_bill_heywood_from_file_in_the_real_graph(real: Outcome, t
     with chromium_page(site.as_uri()) as w:
         started = time.perf_counter()
         w.page.goto((site / "search" / "index.html").as_uri())
-        w.page.wait_for_function("window.kuzbassSearch && window.kuzbassSearch.ready")
+        wait_until(w.page, "window.kuzbassSearch && window.kuzbassSearch.ready")
         ready = time.perf_counter() - started
         w.page.fill("#q", "Haywood")
         first = w.page.locator("#search-results li").first
@@ -126,10 +126,8 @@ def served(settings: Settings) -> Iterator[str]:
 def test_a_variant_finds_its_entity_and_markup_stays_text(site: Path, served: str) -> None:
     for base in (site.as_uri(), served):
         with chromium_page(base) as w:
-            dialogs: list[str] = []
-            w.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             w.page.goto(f"{base}/search/index.html?q=Smyth")
-            w.page.wait_for_function("window.kuzbassSearch && window.kuzbassSearch.ready")
+            wait_until(w.page, "window.kuzbassSearch && window.kuzbassSearch.ready")
             link = w.page.locator("#search-results li a.hit").first
             assert link.inner_text() == "Alice Smith"
             assert "Alice Smyth" in w.page.locator("#search-results li").first.inner_text()
@@ -137,7 +135,7 @@ def test_a_variant_finds_its_entity_and_markup_stays_text(site: Path, served: st
             w.page.wait_for_selector("h1")
             assert w.page.locator("h1").inner_text() == "Alice Smith"
             w.page.goto(f"{base}/search/index.html")
-            w.page.wait_for_function("window.kuzbassSearch && window.kuzbassSearch.ready")
+            wait_until(w.page, "window.kuzbassSearch && window.kuzbassSearch.ready")
             w.page.fill("#q", "Jones")
             hit = w.page.locator("#search-results a.hit", has_text="Jones").first
             assert hit.inner_text() == SCRIPT_LABEL
@@ -147,4 +145,4 @@ def test_a_variant_finds_its_entity_and_markup_stays_text(site: Path, served: st
             passage = w.page.locator("#search-results li[data-kind=passage] a.hit").first
             assert passage.get_attribute("href") == "../source/mini/index.html#L003"
             assert w.page.locator("#search-results mark", has_text="Testtown").count() >= 1
-        assert dialogs == [] and w.outside == [] and w.problems == [], base
+        assert w.dialogs == [] and w.outside == [] and w.problems == [], base

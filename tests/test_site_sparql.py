@@ -27,7 +27,7 @@ from kuzbass_graph.pipeline import Outcome, build_project
 from kuzbass_graph.server import ServeOptions, running
 from kuzbass_graph.site.sparql import DUMP, classic_script, write_sparql
 from kuzbass_graph.validation import Check
-from tests.browsing import SCREENSHOTS, chromium_page
+from tests.browsing import SCREENSHOTS, chromium_page, wait_until
 from tests.fixture_project import CURATED, ROOT, make_project
 from tests.serving import fetch
 
@@ -107,10 +107,10 @@ def _servers_answer(base: str, query: str) -> dict[str, Any]:
 
 
 def _run_in_page(page: Any, name: str) -> dict[str, Any]:
-    page.wait_for_function(READY, timeout=60_000)
+    wait_until(page, READY)
     assert page.evaluate("window.kuzbassSparql.error") is None
     page.click(f"#catalogue button[data-name='{name}']")
-    page.wait_for_function(f"window.kuzbassSparql.last && window.kuzbassSparql.last.name === '{name}'")
+    wait_until(page, f"window.kuzbassSparql.last && window.kuzbassSparql.last.name === '{name}'")
     last = page.evaluate("window.kuzbassSparql.last")
     assert "error" not in last, last
     return json.loads(last["data"])
@@ -123,8 +123,6 @@ def test_a_catalogue_query_gives_the_servers_rows_from_file_and_from_the_server(
     assert len(expected["results"]["bindings"]) == 2
     for base in (site.as_uri(), served):
         with chromium_page(base) as w:
-            dialogs: list[str] = []
-            w.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
             w.page.goto(f"{base}/sparql/index.html")
             answer = _run_in_page(w.page, "people")
             assert answer["head"] == expected["head"] and _rows(answer) == _rows(expected)
@@ -135,7 +133,7 @@ def test_a_catalogue_query_gives_the_servers_rows_from_file_and_from_the_server(
             assert labels == [b["label"]["value"] for b in expected["results"]["bindings"]], shown
             assert SCRIPT_LABEL in labels and w.page.locator("#yasr td script").count() == 0
             w.page.evaluate("window.kuzbassSparql.open('people')")  # a second run: the same
-        assert dialogs == [] and w.outside == [] and w.problems == [], base
+        assert w.dialogs == [] and w.outside == [] and w.problems == [], base
 
 
 @pytest.mark.browser
@@ -143,7 +141,7 @@ def test_a_catalogue_query_gives_the_servers_rows_from_file_and_from_the_server(
 def test_free_queries_run_and_updates_are_refused(site: Path) -> None:
     with chromium_page(site.as_uri()) as w:
         w.page.goto((site / "sparql" / "index.html").as_uri())
-        w.page.wait_for_function(READY, timeout=60_000)
+        wait_until(w.page, READY)
         for query, expect in (("ASK { ?s rdfs:label ?l }", '"boolean":true'),
                               ("CONSTRUCT { ?s rdfs:label ?l } WHERE { ?s a kz:Person ; rdfs:label ?l }", "Alice")):
             w.page.evaluate("q => window.kuzbassSparql.editor.setValue(q)", query)
@@ -152,7 +150,12 @@ def test_free_queries_run_and_updates_are_refused(site: Path) -> None:
         w.page.evaluate("window.kuzbassSparql.editor.setValue('INSERT DATA { <urn:a> <urn:b> <urn:c> }')")
         last = w.page.evaluate("window.kuzbassSparql.runEditor()")
         assert "read-only" in last["error"]
-    assert w.outside == []
+        markup = 'SELECT * WHERE { BIND("<img src=x onerror=alert(1)>" AS ?x) }'
+        w.page.evaluate("q => window.kuzbassSparql.editor.setValue(q)", markup)
+        w.page.evaluate("window.kuzbassSparql.runEditor()")
+        assert w.page.locator("#yasr td", has_text="<img src=x onerror=alert(1)>").count() == 1
+        assert w.page.locator("#yasr td img").count() == 0
+    assert w.outside == [] and w.problems == [] and w.dialogs == []
 
 
 @pytest.mark.browser
@@ -176,7 +179,7 @@ def test_the_real_graph_runs_a_catalogue_query_in_the_browser(real: Outcome, tmp
     with chromium_page(site.as_uri()) as w:
         started = time.perf_counter()
         w.page.goto((site / "sparql" / "index.html").as_uri())
-        w.page.wait_for_function(READY, timeout=60_000)
+        wait_until(w.page, READY)
         ready = time.perf_counter() - started
         timings = w.page.evaluate("window.kuzbassSparql.timings")
         answer = _run_in_page(w.page, name)

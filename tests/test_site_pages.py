@@ -20,6 +20,7 @@ from kuzbass_graph.server import ServeOptions, running
 from kuzbass_graph.site.build import write_site
 from kuzbass_graph.site.graph import read_graph
 from kuzbass_graph.site.reader import find_quote, segments
+from kuzbass_graph.site.timeline import sort_key
 from kuzbass_graph.validation import Check
 from tests.fixture_project import CURATED, make_project
 from tests.serving import fetch
@@ -154,6 +155,12 @@ def test_timeline_says_dates_in_words(site: Path) -> None:
     assert "1923~" not in text and "EDTF" not in text
     assert 'href="../id/organization/widget-works/index.html"' in text
     assert 'href="../source/mini/index.html#L003"' in text  # the quote the date rests on
+
+
+def test_timeline_order_reads_uncertain_dates() -> None:
+    codes = ["1922", "1921-22", "192X", "..1921-12-31", "1921-04-05", "1921~", "[1921,1922]"]
+    assert sorted(codes, key=sort_key) == ["192X", "1921~", "[1921,1922]", "1921-04-05", "1921-22",
+                                           "..1921-12-31", "1922"]
 
 
 def test_query_catalogue_shows_question_sparql_and_results(site: Path) -> None:

@@ -14,7 +14,7 @@ from .graph import SiteGraph
 from .render import Link, entity_href, passage_href, write_page
 
 LEFT_OUT = ("quantity/", "node/", "membership/")  # figures and states: their dates show on their subjects' pages
-_DATE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
+_DATE = re.compile(r"(\d{2}[\dX]{2})(?:-(\d{2}))?(?:-(\d{2}))?")  # 192X: the decade, at its start
 
 
 @dataclass
@@ -39,7 +39,7 @@ def sort_key(code: str) -> tuple[int, int, int]:
     match = _DATE.search(code)
     if not match:
         return (9999, 0, 0)
-    year, month, day = int(match.group(1)), int(match.group(2) or 0), int(match.group(3) or 0)
+    year, month, day = int(match.group(1).replace("X", "0")), int(match.group(2) or 0), int(match.group(3) or 0)
     if month > 12:  # EDTF seasons 21-24 (spring...winter) and 25-41
         month = ((month - 21) % 4) * 3 + 4
     return (year, month, day)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import weakref
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -105,6 +106,7 @@ class CatalogueRun:
         self.folder = folder
         self._child = subprocess.Popen([sys.executable, "-m", __name__, str(store_dir), str(folder)],
                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        weakref.finalize(self, _stop, self._child)  # a build that fails before asking: the child is stopped
 
     def result(self, fallback: ox.Store) -> tuple[list[CatalogueQuery], list[Result], str | None]:
         """The child's answer; computed on the compiled store in this process if the child failed."""
@@ -125,6 +127,12 @@ class CatalogueRun:
         if self._child.returncode != 0 or [q.name for q in queries] != [r.name for r in results]:
             return run_catalogue(fallback, self.folder)
         return queries, results, answer["problem"]
+
+
+def _stop(child: subprocess.Popen[bytes]) -> None:
+    if child.poll() is None:
+        child.kill()
+    child.communicate()
 
 
 def _main(store_dir: str, folder: str) -> None:

@@ -132,6 +132,8 @@ def test_a_catalogue_query_gives_the_servers_rows_from_file_and_from_the_server(
             labels = [r[-1].strip() for r in shown]
             assert labels == [b["label"]["value"] for b in expected["results"]["bindings"]], shown
             assert SCRIPT_LABEL in labels and w.page.locator("#yasr td script").count() == 0
+            alice = w.page.locator("#yasr td a", has_text="alice-smith")
+            assert alice.get_attribute("href") == "../id/person/alice-smith/index.html"  # the page here, not the web
             w.page.evaluate("window.kuzbassSparql.open('people')")  # a second run: the same
         assert w.dialogs == [] and w.outside == [] and w.problems == [], base
 

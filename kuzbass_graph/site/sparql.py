@@ -25,7 +25,8 @@ from pathlib import Path
 
 from ..catalogue import load_catalogue
 from ..errors import KuzbassError
-from ..namespaces import PREFIXES
+from ..namespaces import ID, PREFIXES
+from .graph import ON_REQUEST
 from .render import write_page
 from .search import assign_script
 
@@ -91,7 +92,8 @@ def write_sparql(site: Path, *, dump: Path, queries: Path) -> list[str]:
         f"// The dataset of this build: {dump.name} (TriG, its named graphs), in base64.\n"
         f'window.KUZBASS_DATA = {{"format": "application/trig", "gzip": "{dataset}"}};\n', encoding="ascii")
     (assets / "catalogue.js").write_text(assign_script(
-        "KUZBASS_CATALOGUE", {"prefixes": PREFIXES, "queries": catalogue_entries(queries)},
+        "KUZBASS_CATALOGUE", {"prefixes": PREFIXES, "queries": catalogue_entries(queries),
+                              "pages": {"base": ID, "except": list(ON_REQUEST)}},
         comment="The query catalogue (queries/*.rq) and the prefixes predeclared for every query."), encoding="utf-8")
     for name in ("sparql.js", "sparql.css"):
         (assets / name).write_bytes(_vendor(name))

@@ -40,8 +40,41 @@
   const table = yasr.plugins && yasr.plugins.table;
   if (table && table.persistentConfig) table.persistentConfig.compact = true; // values as plain text
 
+  // The project's prefixes a query uses without declaring them (outside IRIs, strings and comments).
+  function undeclared(text) {
+    const bare = text.replace(/<[^<>\s]*>/g, " ").replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'/g, " ")
+      .replace(/#.*$/gm, " ");
+    const declared = yasqe.getPrefixesFromQuery();
+    const missing = {};
+    for (const [prefix, namespace] of Object.entries(catalogue.prefixes)) {
+      if (prefix in declared) continue;
+      const pattern = new RegExp("(^|[^\\w:.-])" + prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") + ":", "m");
+      if (pattern.test(bare)) missing[prefix] = namespace;
+    }
+    return missing;
+  }
+
+  // Links to the graph's IRIs go to the entity pages of these files instead of the web.
+  const pages = catalogue.pages || { base: "", except: [] };
+  const root = document.getElementById("sparql").dataset.root || "";
+  function localLinks(container) {
+    if (!pages.base) return;
+    for (const a of container.querySelectorAll("a[href]")) {
+      const href = a.getAttribute("href");
+      if (!href.startsWith(pages.base)) continue;
+      const rest = href.slice(pages.base.length);
+      if (!rest || rest.includes("#") || pages.except.some((p) => rest.startsWith(p))) continue;
+      a.setAttribute("href", root + "id/" + rest + "/index.html"); // as the build names the page folders
+      a.removeAttribute("target");
+    }
+  }
+  const yasrEl = document.getElementById("yasr");
+  new MutationObserver(() => localLinks(yasrEl)).observe(yasrEl, { childList: true, subtree: true });
+
   function run(name) {
     if (!store) return Promise.reject(new Error("the graph is still loading"));
+    const missing = undeclared(yasqe.getValue());
+    if (Object.keys(missing).length) yasqe.addPrefixes(missing);
     const text = yasqe.getValue();
     const form = (yasqe.getQueryType() || "SELECT").toUpperCase();
     const format = GRAPH_FORMS.has(form) ? "text/turtle" : "application/sparql-results+json";
@@ -59,8 +92,8 @@
           rows = parsed.results ? parsed.results.bindings.length : null;
         }
         state.last = { name: name || null, form: form, format: format, data: data, ms: ms, rows: rows };
-        note.textContent = (rows === null ? "" : rows === 1 ? "1 row" : rows + " rows") + (rows === null ? "" : " in ") +
-          ms + " ms, in this browser.";
+        note.textContent = (rows === null ? "Done" : rows === 1 ? "1 row" : rows + " rows") + " in " + ms +
+          " ms, in this browser.";
       } catch (error) {
         const message = String((error && error.message) || error);
         state.last = { name: name || null, form: form, error: message };

@@ -30,6 +30,7 @@ import pyoxigraph as ox
 from ..errors import OutputError
 from ..namespaces import OWL, RDF_TYPE, SKOS
 from .describe import Index
+from .dumps import canonical_blank_nodes
 from .pages import ALTERNATES, PageMaker, dumps_jsonld, prefixes_for
 
 # Kinds whose documents the server makes on request instead (thousands of small provenance and measurement
@@ -83,7 +84,7 @@ def write_documents(quads: Iterable[ox.Quad], site: Path, *, base_iri: str, onto
     folders in `networks` embed their ego network (written by kuzbass_graph.site.network)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    quads = list(quads)
+    quads = canonical_blank_nodes(quads)  # the ontology's axioms: the same labels in every build
     index = Index.of(quads, base_iri=base_iri)
     maker = PageMaker(index, networks=networks)
     prefixes = prefixes_for(base_iri)

@@ -113,9 +113,12 @@ def interval_words(iv: Interval) -> str:
         return _span(iv.begin_lo, iv.begin_hi)
     start = None if iv.begin_lo is None and iv.begin_hi is None else _span(iv.begin_lo, iv.begin_hi)
     end = None if iv.end_lo is None and iv.end_hi is None else _span(iv.end_lo, iv.end_hi)
-    if start and end:
+    vague = ("between", "on or")
+    if start and end and not start.startswith(vague) and not end.startswith(vague):
         return f"from {start} to {end}"
-    return f"from {start}" if start else f"until {end}"
+    words = [f"began {start}" if start.startswith(vague) else f"from {start}"] if start else []
+    words += [f"ended {end}" if end.startswith(vague) else f"until {end}"] if end else []
+    return ", ".join(words)
 
 
 def years_code(parts: Iterable[Part], years: tuple[int, ...] = YEARS) -> str | None:
@@ -172,6 +175,8 @@ def layout(nodes: Iterable[str], edges: Iterable[tuple[str, str]], *, seed: int 
            start: Mapping[str, tuple[float, float]] | None = None) -> dict[str, tuple[float, float]]:
     """Fruchterman-Reingold (igraph) from a seeded random start (or `start`), scaled to pixels; the same input
     gives the same positions. Large graphs use igraph's grid approximation."""
+    import random
+
     import igraph as ig
     import numpy as np
 
@@ -187,7 +192,11 @@ def layout(nodes: Iterable[str], edges: Iterable[tuple[str, str]], *, seed: int 
     else:
         first = np.array([start[n] for n in nodes], dtype=float)
     grid = "nogrid" if len(nodes) < 1500 else "grid"
-    coords = h.layout_fruchterman_reingold(seed=first.tolist(), niter=iterations, grid=grid)
+    ig.set_random_number_generator(random.Random(seed))  # igraph's moves are random too
+    try:
+        coords = h.layout_fruchterman_reingold(seed=first.tolist(), niter=iterations, grid=grid)
+    finally:
+        ig.set_random_number_generator(random)
     xy = np.array(coords.coords)
     xy -= xy.mean(axis=0)
     spread = float(np.abs(xy).max()) or 1.0
@@ -205,7 +214,8 @@ class Viewer:
         self.relation_index = {r: i for i, r in enumerate(self.relations)}
         self.relation_counts = counts
         top = max((data.centrality.get(n, 0.0) for n in data.graph), default=0.0) or 1.0
-        self.size = {n: round(100 * data.centrality.get(n, 0.0) / top, 2) for n in data.graph}
+        # the square root: PageRank is skewed (one hub), and the area of a node then grows with it
+        self.size = {n: round(100 * (data.centrality.get(n, 0.0) / top) ** 0.5, 2) for n in data.graph}
         self.classes = {n: broad_class(data.entities[n]) for n in data.graph}
         self._edges: dict[tuple[str, str], tuple[list[int], str | None, list[tuple[dict[str, object],
                                                                              tuple[str, ...]]]]] = {}

@@ -101,6 +101,11 @@
   stage.appendChild(canvasBox);
   var panel = el("aside", { "class": "kz-panel", "aria-live": "polite" });
   stage.appendChild(panel);
+  function placeholder() {
+    panel.textContent = "";
+    panel.appendChild(el("p", { "class": "kz-hint" }, "Select an entity or a link to read the quotes it rests on."));
+  }
+  placeholder();
   host.appendChild(stage);
   var status = el("p", { "class": "kz-status" });
   host.appendChild(status);
@@ -161,13 +166,23 @@
   /* --- the network ----------------------------------------------------------------------------------- */
   var big = data.nodes.length > 1500;
   var focusIndex = -1;
+  /* on a large graph only the 400 largest nodes carry a label on the canvas (measuring every label is most of
+     the first draw); every name stays in the tooltip, the search and the panel */
+  var labelFloor = -1;
+  if (big) {
+    var sizes = data.nodes.map(function (n) { return n.s; }).sort(function (a, b) { return b - a; });
+    labelFloor = sizes[Math.min(400, sizes.length - 1)];
+  }
   var nodeItems = data.nodes.map(function (n, i) {
     var c = data.classes[n.c];
     if (data.focus && n.id === data.focus) { focusIndex = i; }
-    return { id: i, label: n.label, title: n.label + " (" + n.kind + ")", x: n.x, y: n.y, value: n.s + 1,
-             shape: c.shape, color: { background: c.colour, border: "#333333",
+    var item = { id: i, label: n.s > labelFloor ? n.label : undefined, title: n.label + " (" + n.kind + ")", x: n.x,
+                 y: n.y, shape: c.shape, color: { background: c.colour, border: "#333333",
                                       highlight: { background: c.colour, border: "#000000" } },
              borderWidth: (data.focus && n.id === data.focus) ? 4 : 1 };
+    /* sizes given directly on a large graph: vis-network's value scaling costs a fifth of the first draw */
+    if (big) { item.size = 5 + n.s * 0.35; item.font = { size: 10 + n.s * 0.3 }; } else { item.value = n.s + 1; }
+    return item;
   });
   var neighbours = data.nodes.map(function () { return []; });
   var edgeItems = data.edges.map(function (e, i) {
@@ -175,7 +190,7 @@
     neighbours[e.b].push(i);
     var r = data.relations[e.r[0]];
     var names = e.r.map(function (k) { return data.relations[k].label; }).join(", ");
-    return { id: i, from: e.a, to: e.b, color: { color: r.colour, highlight: "#000000", opacity: 0.75 },
+    return { id: i, from: e.a, to: e.b, color: { color: r.colour, highlight: r.colour, hover: r.colour, opacity: 0.75 },
              title: data.nodes[e.a].label + " — " + names + " — " + data.nodes[e.b].label,
              width: Math.min(1 + e.p.length * 0.6, 5), dashes: e.y === null ? [2, 4] : false };
   });
@@ -188,7 +203,7 @@
                    keyboard: false, multiselect: false },
     nodes: { scaling: { min: 7, max: 48, label: { enabled: true, min: 10, max: 44, drawThreshold: 8, maxVisible: 28 } },
              font: { size: 12, face: "system-ui, sans-serif", color: "#1f2328", strokeWidth: 3, strokeColor: "#ffffff" } },
-    edges: { smooth: false, selectionWidth: 2, hoverWidth: 1 }
+    edges: { smooth: false, selectionWidth: 3, hoverWidth: 1 }
   };
   var started = performance.now();
   var network = new vis.Network(canvasBox, { nodes: nodes, edges: edges }, options);
@@ -209,6 +224,9 @@
     var s = e.y.charAt(state.year - data.years[0]);
     return s === "c" ? false : s === "u" ? [8, 5] : null;
   }
+  /* what each item looks like now: only the changes go to vis-network */
+  var edgeShown = edgeItems.map(function (item) { return String(item.dashes); });
+  var nodeShown = nodeItems.map(function () { return false; });
   function apply() {
     var seen = data.nodes.map(function () { return false; });
     var edgeUpdates = [];
@@ -217,16 +235,21 @@
       var look = edgeLook(e);
       var hidden = look === null;
       if (!hidden) { seen[e.a] = true; seen[e.b] = true; visibleEdges += 1; }
-      edgeUpdates.push({ id: i, hidden: hidden, dashes: hidden ? false : look });
+      var key = hidden ? "hidden" : String(look);
+      if (key !== edgeShown[i]) {
+        edgeShown[i] = key;
+        edgeUpdates.push({ id: i, hidden: hidden, dashes: hidden ? false : look });
+      }
     });
     var visibleNodes = 0;
-    var nodeUpdates = data.nodes.map(function (n, i) {
+    var nodeUpdates = [];
+    data.nodes.forEach(function (n, i) {
       var hidden = !state.classes[n.c] || (state.year !== YEAR_ALL && !seen[i] && i !== focusIndex);
       if (!hidden) { visibleNodes += 1; }
-      return { id: i, hidden: hidden };
+      if (hidden !== nodeShown[i]) { nodeShown[i] = hidden; nodeUpdates.push({ id: i, hidden: hidden }); }
     });
-    nodes.update(nodeUpdates);
-    edges.update(edgeUpdates);
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
     host.setAttribute("data-visible-edges", String(visibleEdges));
     status.textContent = visibleNodes + " entities and " + visibleEdges + " links shown" +
       (state.year === YEAR_ALL ? " (all years)." : " in " + state.year + " (solid: held that year; dashed: may have).");
@@ -291,7 +314,7 @@
       if (box) { box.checked = true; }
       apply();
     }
-    if (nodes.get(i).hidden) { nodes.update({ id: i, hidden: false }); }
+    if (nodeShown[i]) { nodeShown[i] = false; nodes.update({ id: i, hidden: false }); }
     network.selectNodes([i]);
     network.focus(i, { scale: Math.max(network.getScale(), 1.0), animation: false });
     showNode(i);
@@ -322,7 +345,7 @@
   function heading(text) {
     panel.textContent = "";
     var close = el("button", { type: "button", "class": "kz-close", "aria-label": "close" }, "×");
-    close.addEventListener("click", function () { panel.textContent = ""; panel.classList.remove("open"); });
+    close.addEventListener("click", function () { placeholder(); panel.classList.remove("open"); });
     panel.appendChild(close);
     panel.appendChild(el("h2", {}, text));
     panel.classList.add("open");
@@ -330,7 +353,8 @@
   function showNode(i) {
     var n = data.nodes[i];
     heading(n.label);
-    panel.appendChild(el("p", { "class": "kinds" }, n.kind + " · " + data.classes[n.c].name));
+    panel.appendChild(el("p", { "class": "kinds" }, n.kind === data.classes[n.c].name ? n.kind :
+                                                    n.kind + " · " + data.classes[n.c].name));
     if (n.v.length) { panel.appendChild(el("p", { "class": "kz-variants" }, "Also written: " + n.v.join("; "))); }
     n.d.forEach(function (d) { panel.appendChild(el("p", { "class": "date" }, d)); });
     var page = el("p", {});

@@ -191,3 +191,14 @@ def test_the_real_graph_runs_a_catalogue_query_in_the_browser(real: Outcome, tmp
         w.page.screenshot(path=str(SCREENSHOTS / "sparql-1280.png"))
     print(f"sparql: written in {written:.2f} s, ready in Chromium in {ready:.2f} s ({timings})")
     assert w.outside == [] and w.problems == []
+
+
+@pytest.mark.server
+def test_only_the_sparql_page_may_compile_webassembly(served: str) -> None:
+    """Without 'wasm-unsafe-eval' Chromium refuses WebAssembly.instantiate() under script-src 'self'."""
+    for path in ("/sparql/", "/sparql/index.html"):
+        status, headers, _ = fetch(served + path)
+        assert status == 200 and "script-src 'self' 'wasm-unsafe-eval';" in headers["content-security-policy"]
+    for path in ("/search/", "/index.html", "/queries/"):
+        status, headers, _ = fetch(served + path)
+        assert status == 200 and "script-src 'self';" in headers["content-security-policy"], path

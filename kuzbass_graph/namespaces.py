@@ -76,5 +76,5 @@ UNCITED_PREDICATES = frozenset({
     KZ + "quote", KZ + "passage", KZ + "conflictsWith",
     # the provenance of links and reconciliation runs (data/links/)
     PROV + "wasGeneratedBy", PROV + "startedAtTime", KZ + "service", KZ + "toolVersion", KZ + "score",
-    KZ + "reasons", KZ + "acceptedBy",
+    KZ + "reasons", KZ + "acceptedBy", KZ + "matchedName", KZ + "dataVersion",
 })

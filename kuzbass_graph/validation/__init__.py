@@ -9,6 +9,7 @@ from enum import StrEnum
 from ..errors import Problem, Severity
 from ..loader import Workspace
 from ..ontology import OntologyIndex, index_ontology
+from .coordinates import check_coordinates
 from .declarations import check_dates, check_declarations
 from .descriptions import check_descriptions
 from .duplicates import check_duplicates
@@ -59,7 +60,7 @@ def validate_curation(ws: Workspace, *, skip: frozenset[Check] = frozenset(),
     onto = onto or index_ontology(ws.store)
     checks: list[tuple[Check, Callable[[], list[Problem]]]] = [
         (Check.CLAIMS, lambda: check_claims(ws)),
-        (Check.LINKS, lambda: check_links(ws)),
+        (Check.LINKS, lambda: check_links(ws) + check_coordinates(ws)),
         (Check.DECLARATIONS, lambda: check_declarations(ws, onto)),
         (Check.DATES, lambda: check_dates(ws, onto)),
         (Check.DUPLICATES, lambda: check_duplicates(ws)),

@@ -12,6 +12,7 @@ from ..loader import DESCRIPTIONS_GRAPH, Workspace
 from ..locate import locate_iri, locate_metadata
 from ..namespaces import CLAIM, KZ, LINK, PROV, RDF_TYPE, UNCITED_PREDICATES, XSD
 from ..sources import PassageKind, parse_passage_iri
+from .coordinates import COORDINATES
 
 QUOTE = ox.NamedNode(KZ + "quote")
 PASSAGE = ox.NamedNode(KZ + "passage")
@@ -136,8 +137,8 @@ def check_links(ws: Workspace) -> list[Problem]:
                                      "and one prov:startedAtTime", graph.value,
                                      "keep the run description that `kuzbass reconcile accept` wrote"))
         for quad in ws.store.quads_for_pattern(None, None, None, graph):
-            if quad.predicate.value not in LINK_PREDICATES:
+            if quad.predicate.value not in LINK_PREDICATES | COORDINATES.keys():  # coordinates: see coordinates.py
                 problems.append(_problem(ws, "links", f"link <{graph.value}> holds <{quad.predicate.value}>; "
-                                         "links hold only skos:exactMatch and owl:sameAs", graph.value,
+                                         "links hold only skos:exactMatch, owl:sameAs and coordinates", graph.value,
                                          "state facts in claims that quote a source"))
     return problems

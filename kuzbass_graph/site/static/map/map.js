@@ -66,7 +66,9 @@
       radius: 7, color: "#7a1f1f", weight: 2, fillColor: "#d9480f", fillOpacity: 0.9
     }).addTo(map);
     marker.bindPopup(popup(m));
-    marker.bindTooltip(m.label);
+    var tip = document.createElement("span");
+    tip.textContent = m.label;  // Leaflet sets a string as HTML: give it a text node
+    marker.bindTooltip(tip);
     var path = marker.getElement();
     if (path) { path.setAttribute("data-entity", m.entity); }
   });

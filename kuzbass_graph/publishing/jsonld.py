@@ -124,5 +124,20 @@ def write_jsonld(by_graph: dict[str, list[ox.Quad]], path: Path, *, prefixes: di
         out.write("\n]}\n")
 
 
+class Documents:
+    """JSON-LD text of small graphs (one resource's description), compacted like the dump, the context inline
+    so a document stands alone; the term texts are shared across documents."""
+
+    def __init__(self, prefixes: dict[str, str]) -> None:
+        self._context = json.dumps(context(prefixes)["@context"], ensure_ascii=False)
+        self._writer = _Writer(Compactor(prefixes))
+
+    def text(self, triples: Iterable[ox.Triple]) -> str:
+        ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        nodes = ",\n".join(self._writer.node(subject, group)  # type: ignore[arg-type]
+                            for subject, group in groupby(ordered, key=lambda t: t.subject))
+        return '{"@context": ' + self._context + ',\n"@graph": [\n' + nodes + "\n]}\n"
+
+
 def write_context(path: Path, *, prefixes: dict[str, str]) -> None:
     path.write_text(json.dumps(context(prefixes), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -9,15 +9,16 @@ Links are relative, so the pages work from `file://` and from any server.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import jinja2
 import pyoxigraph as ox
 
-from ..namespaces import DCTERMS, DEFAULT_BASE, KZ, PREFIXES, RDF_TYPE, RDFS, RDFS_LABEL, SKOS
+from ..namespaces import DCTERMS, KZ, RDF_TYPE, RDFS, RDFS_LABEL, SKOS
 from .dates_text import in_words
 from .describe import Citation, Index, Subject, Term
+from .dumps import prefixes_for
+from .jsonld import Documents
 
 ALTERNATES = (("ttl", "Turtle", "text/turtle"), ("jsonld", "JSON-LD", "application/ld+json"),
               ("nt", "N-Triples", "application/n-triples"), ("rdf", "RDF/XML", "application/rdf+xml"))
@@ -95,7 +96,7 @@ class PageMaker:
         self.ontology_iri = index.base_iri + "ontology"
         self.prefixes = prefixes_for(index.base_iri)
         self._date_cache: dict[Term, list[str]] = {}
-        self.compactor = Compactor(self.prefixes)
+        self.documents = Documents(self.prefixes)
         self.template = _ENV.get_template("entity.html")
 
     # --- where things are -----------------------------------------------------------------------
@@ -186,8 +187,7 @@ class PageMaker:
 
     # --- the page ---------------------------------------------------------------------------------
 
-    def page(self, resource: ox.NamedNode, description: list[ox.Triple], jsonld: dict[str, object] | None = None
-             ) -> Page:
+    def page(self, resource: ox.NamedNode, description: list[ox.Triple], jsonld: str | None = None) -> Page:
         index, here = self.index, self.folder(resource)
         outgoing: dict[ox.NamedNode, list[Row]] = {}
         for p, o in index.out.get(resource, ()):
@@ -217,7 +217,7 @@ class PageMaker:
             descriptions=descriptions, variants=sorted(variants, key=lambda r: r.value.text), groups=groups,
             aligned=aligned, incoming=incoming_groups,
             alternates=[Link(label, f"index.{ext}", media) for ext, label, media in ALTERNATES],
-            jsonld=script_json(jsonld if jsonld is not None else self.compactor.document(description)),
+            jsonld=script_json(jsonld if jsonld is not None else self.documents.text(description)),
             passage_text=passage_text.value if isinstance(passage_text, ox.Literal) else None,
             mentions=self._mentions(resource, here),
             reader=self.reader_href(resource, here) if passage_text is not None else None,
@@ -232,64 +232,7 @@ def _is_date_property(iri: str) -> bool:
     return iri.startswith(KZ) and (local == "date" or local.endswith("Date"))
 
 
-def prefixes_for(base_iri: str) -> dict[str, str]:
-    """The project's prefixes with the instance and ontology namespaces moved to `base_iri`."""
-    return {k: (base_iri + v[len(DEFAULT_BASE):] if v.startswith(DEFAULT_BASE) else v) for k, v in PREFIXES.items()}
-
-
-class Compactor:
-    """JSON-LD with the project's prefixes as its @context and compact IRIs: pyoxigraph writes the graph,
-    then keys and @id values are shortened where a prefix matches (memoized: the same IRIs recur)."""
-
-    def __init__(self, prefixes: dict[str, str] | None = None) -> None:
-        self.prefixes = dict(sorted((prefixes or PREFIXES).items()))
-        self._namespaces = sorted(self.prefixes.items(), key=lambda kv: -len(kv[1]))
-        self._short: dict[str, str] = {}
-
-    def shorten(self, iri: str) -> str:
-        found = self._short.get(iri)
-        if found is None:
-            found = iri
-            for prefix, namespace in self._namespaces:
-                local = iri[len(namespace):]
-                if iri.startswith(namespace) and local and not any(c in local for c in ":/#"):
-                    found = f"{prefix}:{local}"
-                    break
-            self._short[iri] = found
-        return found
-
-    def _walk(self, node: object) -> object:
-        if isinstance(node, list):
-            return [self._walk(item) for item in node]
-        if isinstance(node, dict):
-            out: dict[str, object] = {}
-            for key, value in node.items():
-                if key == "@id" and isinstance(value, str):
-                    out[key] = self.shorten(value)
-                elif key == "@type":
-                    out[key] = [self.shorten(v) for v in value] if isinstance(value, list) else self.shorten(str(value))
-                elif key[0] == "@":
-                    out[key] = value
-                else:
-                    out[self.shorten(key)] = self._walk(value)
-            return out
-        return node
-
-    def document(self, triples: list[ox.Triple]) -> dict[str, object]:
-        expanded = json.loads(ox.serialize(triples, format=ox.RdfFormat.JSON_LD) or b"[]")
-        return {"@context": self.prefixes, "@graph": self._walk(expanded)}
-
-
-def compact_jsonld(triples: list[ox.Triple], prefixes: dict[str, str] | None = None) -> dict[str, object]:
-    return Compactor(prefixes).document(triples)
-
-
-def dumps_jsonld(document: object) -> str:
-    """Compact JSON text (the C encoder: no indentation), keys sorted, so the same graph gives the same bytes."""
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-
-
-def script_json(document: object) -> str:
-    """JSON for a <script type="application/ld+json"> element: nothing in it can close the element."""
-    return (dumps_jsonld(document)
+def script_json(text: str) -> str:
+    """JSON text for a <script type="application/ld+json"> element: nothing in it can close the element."""
+    return (text
             .replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))

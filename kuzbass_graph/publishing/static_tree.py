@@ -30,8 +30,8 @@ import pyoxigraph as ox
 from ..errors import OutputError
 from ..namespaces import OWL, RDF_TYPE, SKOS
 from .describe import Index
-from .dumps import canonical_blank_nodes
-from .pages import ALTERNATES, PageMaker, dumps_jsonld, prefixes_for
+from .dumps import canonical_blank_nodes, prefixes_for
+from .pages import ALTERNATES, PageMaker
 
 # Kinds whose documents the server makes on request instead (thousands of small provenance and measurement
 # nodes: writing them as files would cost more than the rest of the build)
@@ -69,13 +69,13 @@ RewriteRule ^(id/[^.]+[^/]|ontology)$ $1/ [R=303,L]
 """
 
 
-def _write_rdf(triples: list[ox.Triple], folder: Path, prefixes: dict[str, str], jsonld: dict[str, object]) -> None:
+def _write_rdf(triples: list[ox.Triple], folder: Path, prefixes: dict[str, str], jsonld: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for ext, rdf_format in RDF_FORMATS.items():
         use = prefixes if rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
         # to bytes, then one write: pyoxigraph writing to a path makes many small writes (60 times slower here)
         (folder / f"index.{ext}").write_bytes(ox.serialize(triples, format=rdf_format, prefixes=use) or b"")
-    (folder / "index.jsonld").write_text(dumps_jsonld(jsonld) + "\n", encoding="utf-8")
+    (folder / "index.jsonld").write_text(jsonld, encoding="utf-8")
 
 
 def write_documents(quads: Iterable[ox.Quad], site: Path, *, base_iri: str, ontology_cache: Path | None = None,
@@ -95,14 +95,14 @@ def write_documents(quads: Iterable[ox.Quad], site: Path, *, base_iri: str, onto
             continue
         folder = site / maker.folder(resource)
         description = index.describe(resource)
-        jsonld = maker.compactor.document(description)
+        jsonld = maker.documents.text(description)
         _write_rdf(description, folder, prefixes, jsonld)
         (folder / "index.html").write_text(maker.render(maker.page(resource, description, jsonld)), encoding="utf-8")
     timings["documents"] = time.perf_counter() - started
     started = time.perf_counter()
     ontology_graph = ox.NamedNode(base_iri + "graph/ontology")
     ontology = sorted({q.triple for q in quads if q.graph_name == ontology_graph}, key=str)
-    _write_rdf(ontology, site / "ontology", prefixes, maker.compactor.document(ontology))
+    _write_rdf(ontology, site / "ontology", prefixes, maker.documents.text(ontology))
     # pyLODE documents one ontology: it takes SKOS concept schemes (units, hedges) for ontologies of their own
     documented = [t for t in ontology if not (t.predicate.value == RDF_TYPE and t.object.value in (
         OWL + "Ontology", SKOS + "ConceptScheme") and t.subject.value != base_iri + "ontology")]

@@ -20,7 +20,9 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from ..publishing import media as m
-from ..publishing.pages import ALTERNATES, Link, compact_jsonld, dumps_jsonld, prefixes_for
+from ..publishing.dumps import prefixes_for
+from ..publishing.jsonld import Documents
+from ..publishing.pages import ALTERNATES, Link
 from ..publishing.static_tree import ON_REQUEST
 from .pool import Job
 from .responses import FileStream, not_modified, plain
@@ -145,8 +147,7 @@ async def _on_request(request: Request, base_path: str, ext: str, url_base: str)
         return Response(_triples_page(request, iri, base_path, triples), media_type=m.with_charset(m.HTML),
                         headers=headers)
     if ext == "jsonld":
-        document = compact_jsonld(triples, prefixes_for(generation.build.base_iri))
-        body = dumps_jsonld(document).encode("utf-8")
+        body = Documents(prefixes_for(generation.build.base_iri)).text(triples).encode("utf-8")
     else:
         rdf_format = {"ttl": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "rdf": ox.RdfFormat.RDF_XML}[ext]
         prefixes = prefixes_for(generation.build.base_iri) if ext != "nt" else None

@@ -134,7 +134,14 @@ def test_a_catalogue_query_gives_the_servers_rows_from_file_and_from_the_server(
             assert SCRIPT_LABEL in labels and w.page.locator("#yasr td script").count() == 0
             alice = w.page.locator("#yasr td a", has_text="alice-smith")
             assert alice.get_attribute("href") == "../id/person/alice-smith/index.html"  # the page here, not the web
-            w.page.evaluate("window.kuzbassSparql.open('people')")  # a second run: the same
+            w.page.fill("#catalogue-filter", "nobody asks this")
+            assert w.page.locator("#catalogue li:not([hidden])").count() == 0
+            w.page.fill("#catalogue-filter", "who is in")
+            assert w.page.locator("#catalogue li:not([hidden]) button").all_inner_texts() == ["People\nWho is in the graph?"]
+            w.page.goto(f"{base}/queries/index.html")
+            w.page.click("a[href='../sparql/index.html#q-people']")  # the catalogue page's link runs it here
+            wait_until(w.page, "window.kuzbassSparql && window.kuzbassSparql.last")
+            assert w.page.evaluate("window.kuzbassSparql.last.name") == "people"
         assert w.dialogs == [] and w.outside == [] and w.problems == [], base
 
 

@@ -91,11 +91,15 @@ def write_sparql(site: Path, *, dump: Path, queries: Path) -> list[str]:
     (assets / "data.js").write_text(
         f"// The dataset of this build: {dump.name} (TriG, its named graphs), in base64.\n"
         f'window.KUZBASS_DATA = {{"format": "application/trig", "gzip": "{dataset}"}};\n', encoding="ascii")
+    entries = catalogue_entries(queries)
     (assets / "catalogue.js").write_text(assign_script(
-        "KUZBASS_CATALOGUE", {"prefixes": PREFIXES, "queries": catalogue_entries(queries),
+        "KUZBASS_CATALOGUE", {"prefixes": PREFIXES, "queries": entries,
                               "pages": {"base": ID, "except": list(ON_REQUEST)}},
         comment="The query catalogue (queries/*.rq) and the prefixes predeclared for every query."), encoding="utf-8")
     for name in ("sparql.js", "sparql.css"):
         (assets / name).write_bytes(_vendor(name))
-    write_page(site, PAGE, "sparql.html")
+    themes: dict[str, list[dict[str, str]]] = {}
+    for entry in entries:
+        themes.setdefault(entry["theme"] or "competency questions", []).append(entry)
+    write_page(site, PAGE, "sparql.html", themes=sorted(themes.items()))
     return [PAGE]

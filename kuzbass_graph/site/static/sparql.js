@@ -111,7 +111,7 @@
     for (const b of list.querySelectorAll("button[aria-current]")) b.removeAttribute("aria-current");
     if (button) button.setAttribute("aria-current", "true");
     yasqe.setValue(entry.query);
-    if (window.location.hash !== "#" + entry.name) history.replaceState(null, "", "#" + entry.name);
+    if (window.location.hash !== "#q-" + entry.name) history.replaceState(null, "", "#q-" + entry.name);
     return run(entry.name).then((last) => {
       if (!last.error) note.textContent = entry.title + ": " + note.textContent;
       return last;
@@ -122,38 +122,31 @@
     return entry ? open(entry, list.querySelector('button[data-name="' + CSS.escape(name) + '"]')) : Promise.reject(new Error("no query " + name));
   };
 
-  function render() {
-    const needle = filter.value.trim().toLowerCase();
-    list.replaceChildren();
-    let theme = null;
-    const sorted = [...catalogue.queries].sort((a, b) => (a.theme || "").localeCompare(b.theme || "") || a.name.localeCompare(b.name));
-    for (const entry of sorted) {
-      const haystack = (entry.title + " " + entry.question + " " + entry.name).toLowerCase();
-      if (needle && !haystack.includes(needle)) continue;
-      if (entry.theme !== theme) {
-        theme = entry.theme;
-        const heading = document.createElement("li");
-        heading.className = "theme";
-        heading.textContent = theme || "competency questions";
-        list.append(heading);
-      }
-      const item = document.createElement("li");
-      const button = document.createElement("button");
-      button.type = "button";
-      button.dataset.name = entry.name;
-      button.title = entry.description;
-      const title = document.createElement("b");
-      title.textContent = entry.title;
-      const question = document.createElement("span");
-      question.textContent = entry.question;
-      button.append(title, question);
-      button.addEventListener("click", () => open(entry, button));
-      item.append(button);
-      list.append(item);
-    }
+  // The catalogue list is in the page (written by the build); here its buttons run and the filter hides.
+  const byName = new Map(catalogue.queries.map((q) => [q.name, q]));
+  for (const button of list.querySelectorAll("button[data-name]")) {
+    const entry = byName.get(button.dataset.name);
+    if (entry) button.addEventListener("click", () => open(entry, button));
   }
-  filter.addEventListener("input", render);
-  render();
+  filter.addEventListener("input", () => {
+    const needle = filter.value.trim().toLowerCase();
+    let heading = null;
+    let shown = 0;
+    const close = () => { if (heading) heading.hidden = shown === 0; };
+    for (const item of list.children) {
+      if (item.classList.contains("theme")) {
+        close();
+        heading = item;
+        shown = 0;
+        continue;
+      }
+      const entry = byName.get(item.id.replace(/^q-/, ""));
+      const haystack = entry ? (entry.title + " " + entry.question + " " + entry.name).toLowerCase() : "";
+      item.hidden = Boolean(needle) && !haystack.includes(needle);
+      if (!item.hidden) shown++;
+    }
+    close();
+  });
 
   async function load() {
     const t0 = performance.now();
@@ -173,7 +166,7 @@
     state.ready = true;
     status.textContent = "The graph is loaded: " + state.quads.toLocaleString("en") + " quads in " +
       (state.timings.total / 1000).toFixed(1) + " s. Pick a query of the catalogue or write your own.";
-    const asked = decodeURIComponent(window.location.hash.slice(1));
+    const asked = decodeURIComponent(window.location.hash.slice(1)).replace(/^q-/, "");
     if (asked && catalogue.queries.some((q) => q.name === asked)) await state.open(asked);
   }
   load().catch((error) => {

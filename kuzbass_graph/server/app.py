@@ -36,10 +36,6 @@ class AppState:
         self.catalogue_json = json.dumps(self.catalogue).encode("utf-8")
         self.catalogue_etag = '"q-' + hashlib.sha256(self.catalogue_json).hexdigest()[:16] + '"'
 
-    @property
-    def options(self) -> AppState:
-        return self
-
     async def describe_service(self, request: Request) -> Response:
         """GET /sparql without a query: the SPARQL 1.1 Service Description for RDF clients, else the editor."""
         choice = negotiate(request.headers.get("accept"), (HTML, TURTLE, N_TRIPLES, JSON_LD, RDF_XML))

@@ -63,3 +63,19 @@ def wait_until(page: Any, expression: str, *, timeout: float = 60) -> Any:
         if time.monotonic() > deadline:
             raise TimeoutError(f"not true within {timeout} s: {expression}")
         page.wait_for_timeout(50)
+
+
+def unresolved_links(page: Path) -> list[str]:
+    """The href and src values of a written page that name no file beside it (fragments and data: aside),
+    and any that point outside (a scheme such as http:)."""
+    import re
+
+    missing = []
+    for url in re.findall(r'(?:href|src)="([^"]*)"', page.read_text(encoding="utf-8")):
+        if url.startswith(("data:", "#")):
+            continue
+        path = url.split("#", 1)[0].split("?", 1)[0]
+        if ":" in path or not (page.parent / path).is_file():
+            missing.append(url)
+    return missing
+

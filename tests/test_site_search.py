@@ -19,7 +19,7 @@ from kuzbass_graph.server import ServeOptions, running
 from kuzbass_graph.site.graph import read_graph
 from kuzbass_graph.site.search import Document, documents, script_of, write_search
 from kuzbass_graph.validation import Check
-from tests.browsing import SCREENSHOTS, chromium_page, wait_until
+from tests.browsing import SCREENSHOTS, chromium_page, unresolved_links, wait_until
 from tests.fixture_project import ALICE, CURATED, make_project
 
 SCRIPT_LABEL = "Bob <script>alert(1)</script> Jones"
@@ -67,6 +67,7 @@ def test_the_documents_script_is_inert_text() -> None:
 def test_the_page_refers_to_nothing_outside(site: Path) -> None:
     html = (site / "search" / "index.html").read_text(encoding="utf-8")
     assert "http://" not in html and "https://" not in html and "<script>" not in html.replace("<script src=", "")
+    assert unresolved_links(site / "search" / "index.html") == []
 
 
 @pytest.mark.slow

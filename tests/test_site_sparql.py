@@ -27,7 +27,7 @@ from kuzbass_graph.pipeline import Outcome, build_project
 from kuzbass_graph.server import ServeOptions, running
 from kuzbass_graph.site.sparql import DUMP, classic_script, write_sparql
 from kuzbass_graph.validation import Check
-from tests.browsing import SCREENSHOTS, chromium_page, wait_until
+from tests.browsing import SCREENSHOTS, chromium_page, unresolved_links, wait_until
 from tests.fixture_project import CURATED, ROOT, make_project
 from tests.serving import fetch
 
@@ -88,8 +88,9 @@ def test_the_page_carries_the_builds_dump_and_catalogue(settings: Settings, site
     assert [q["name"] for q in listed["queries"]] == ["people"] and listed["prefixes"] == PREFIXES
     html = (site / "sparql" / "index.html").read_text(encoding="utf-8")
     assert "http://" not in html and "https://" not in html and "<script>" not in html
+    assert unresolved_links(site / "sparql" / "index.html") == []
     for name in ("yasgui/yasgui.min.js", "yasgui/LICENSE.txt", "oxigraph/oxigraph.js", "oxigraph/oxigraph-wasm.js",
-                 "oxigraph/LICENSE-MIT", "oxigraph/VERSION"):
+                 "oxigraph/LICENSE-MIT.txt", "oxigraph/VERSION.txt"):
         assert (assets / name).is_file(), name
 
 

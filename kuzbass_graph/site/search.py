@@ -95,8 +95,9 @@ def _copy(site: Path, *names: str) -> None:
 
 def write_search_page(site: Path, docs: list[Document]) -> list[str]:
     """The page, its script and styles, MiniSearch with its licence, and the documents."""
-    _copy(site, "search.js", "search.css", "vendor/minisearch/minisearch.umd.js", "vendor/minisearch/LICENSE.txt",
-          "vendor/minisearch/VERSION")
+    _copy(site, "search.js", "search.css", "vendor/minisearch/minisearch.umd.js", "vendor/minisearch/LICENSE.txt")
+    (site / ASSETS / "VERSION.txt").write_bytes(
+        resources.files("kuzbass_graph.site").joinpath("static", "vendor", "minisearch", "VERSION").read_bytes())
     (site / ASSETS / "documents.js").write_text(script_of(docs), encoding="utf-8")
     entities = sum(1 for d in docs if d.kind == "entity")
     write_page(site, PAGE, "search.html", entities=entities, passages=len(docs) - entities)

@@ -201,7 +201,7 @@
     layout: { improvedLayout: false, randomSeed: 1 },
     interaction: { hover: !big, tooltipDelay: 150, hideEdgesOnDrag: big, hideEdgesOnZoom: big, navigationButtons: false,
                    keyboard: false, multiselect: false },
-    nodes: { scaling: { min: 7, max: 48, label: { enabled: true, min: 10, max: 44, drawThreshold: 8, maxVisible: 28 } },
+    nodes: { scaling: { min: 7, max: 48, label: { enabled: true, min: 9, max: 40, drawThreshold: 5, maxVisible: 28 } },
              font: { size: 12, face: "system-ui, sans-serif", color: "#1f2328", strokeWidth: 3, strokeColor: "#ffffff" } },
     edges: { smooth: false, selectionWidth: 3, hoverWidth: 1 }
   };
@@ -213,6 +213,8 @@
     window.kzFirstDraw = performance.now();
     window.kzDrawMs = window.kzFirstDraw - started;
     host.setAttribute("data-drawn", "true");
+    /* fit again once the page has its final layout (the first fit can see the canvas before its styles) */
+    if (!big) { window.requestAnimationFrame(function () { network.fit({ animation: false }); }); }
   });
 
   /* --- what is shown: classes, relations, year, undated ------------------------------------------- */

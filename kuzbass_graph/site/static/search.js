@@ -14,9 +14,12 @@
 
   const documents = (window.KUZBASS_SEARCH && window.KUZBASS_SEARCH.documents) || [];
   const byId = new Map(documents.map((d) => [d.id, d]));
+  // Case and accents aside: "Rutgers" finds "RUTGERS", "Tomsk" finds "Tómsk", "Tom" finds "Tom'".
+  const fold = (term) => term.normalize("NFD").replace(/\p{M}+/gu, "").toLowerCase();
   const index = new MiniSearch({
     fields: ["title", "variants", "classes", "text"],
     idField: "id",
+    processTerm: (term) => fold(term) || null,
     searchOptions: {
       boost: { title: 4, variants: 3, classes: 1.5, text: 1 },
       prefix: (term) => term.length > 2,

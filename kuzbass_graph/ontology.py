@@ -94,6 +94,10 @@ def _list(store: ox.Store, head: ox.NamedNode | ox.BlankNode) -> list[str]:
     return items
 
 
+# OWL's own individual axioms: used as properties, never declared (OWL 2 DL forbids redeclaring them)
+BUILT_IN_PROPERTIES = frozenset({OWL + "sameAs", OWL + "differentFrom"})
+
+
 def index_ontology(store: ox.Store) -> OntologyIndex:
     index = OntologyIndex()
     kinds = {
@@ -132,4 +136,5 @@ def index_ontology(store: ox.Store) -> OntologyIndex:
     for named, blank in equivalents:
         if blank.value in union_of:
             index.unions[named] = set(union_of[blank.value])
+    index.object_properties |= BUILT_IN_PROPERTIES
     return index

@@ -272,3 +272,24 @@ def test_a_label_with_markup_stays_text(tmp_path: Path) -> None:
         b.close()
     assert b.errors == []
     assert b.outside == []
+
+
+@pytest.mark.browser
+@pytest.mark.server
+@pytest.mark.slow
+def test_real_pages_load_nothing_remote(real_site: tuple[Path, str]) -> None:
+    site, _ = real_site
+    pages = sorted((site / "network").glob("*.html"))
+    assert len(pages) > 5
+    for path in pages:
+        text = path.read_text(encoding="utf-8")
+        assert "http://" not in text and "https://" not in text, path
+    loads = re.compile(r"""<(?:script|img|iframe)[^>]*\bsrc\s*=\s*["']?(?:https?:)?//"""
+                       r"""|<link[^>]*\bhref\s*=\s*["']?(?:https?:)?//""", re.I)
+    egos = sorted(site.glob("id/*/*/network-data.js"))
+    assert len(egos) > 500
+    for data in egos[::25]:
+        page = (data.parent / "index.html").read_text(encoding="utf-8")
+        assert 'src="network-data.js"' in page and not loads.search(page), data
+    for css in (site / "assets" / "network").glob("*.css"):
+        assert not REMOTE.search(css.read_text(encoding="utf-8"))

@@ -30,6 +30,7 @@ class ClaimItem:
     href: str
     entities: list[Link]
     found: bool
+    position: int  # where the quote starts in the passage (the end of the text when not found)
 
 
 @dataclass
@@ -79,8 +80,9 @@ def _passage(graph: SiteGraph, passage: Passage, root: str) -> ShownPassage:
         if where is not None:
             about = ", ".join(e.text for e in entities)
             spans.append((where[0], where[1], href, f"claim: {about}" if about else "claim"))
-        items.append(ClaimItem(claim.quote, href, entities, where is not None))
-    items.sort(key=lambda i: (find_quote(i.quote, passage.text) or (len(passage.text), 0))[0])
+        items.append(ClaimItem(claim.quote, href, entities, where is not None,
+                               where[0] if where is not None else len(passage.text)))
+    items.sort(key=lambda i: (i.position, i.href))
     return ShownPassage(passage.anchor, passage.line, passage.kind, segments(passage.text, spans), items)
 
 

@@ -112,6 +112,8 @@ def test_haywood_finds_bill_heywood_from_file_in_the_real_graph(real: Outcome, t
         w.page.fill("#q", "Haywood")
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         w.page.screenshot(path=str(SCREENSHOTS / "search-1280.png"))
+        w.page.set_viewport_size({"width": 390, "height": 844})
+        w.page.screenshot(path=str(SCREENSHOTS / "search-390.png"))
     print(f"search: written in {written:.2f} s, ready in Chromium in {ready:.2f} s")
     assert w.outside == [] and w.problems == []
 

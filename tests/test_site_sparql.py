@@ -198,6 +198,8 @@ def test_the_real_graph_runs_a_catalogue_query_in_the_browser(real: Outcome, tmp
         w.page.locator("#yasr table.dataTable tbody tr").first.wait_for()
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         w.page.screenshot(path=str(SCREENSHOTS / "sparql-1280.png"))
+        w.page.set_viewport_size({"width": 390, "height": 844})
+        w.page.screenshot(path=str(SCREENSHOTS / "sparql-390.png"))
     print(f"sparql: written in {written:.2f} s, ready in Chromium in {ready:.2f} s ({timings})")
     assert w.outside == [] and w.problems == []
 

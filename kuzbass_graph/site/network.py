@@ -194,7 +194,10 @@ def layout(nodes: Iterable[str], edges: Iterable[tuple[str, str]], *, seed: int 
     grid = "nogrid" if len(nodes) < 1500 else "grid"
     ig.set_random_number_generator(random.Random(seed))  # igraph's moves are random too
     try:
-        coords = h.layout_fruchterman_reingold(seed=first.tolist(), niter=iterations, grid=grid)
+        if len(nodes) <= 300:  # a community: Kamada-Kawai spreads a dense core more evenly
+            coords = h.layout_kamada_kawai(seed=first.tolist())
+        else:
+            coords = h.layout_fruchterman_reingold(seed=first.tolist(), niter=iterations, grid=grid)
     finally:
         ig.set_random_number_generator(random)
     xy = np.array(coords.coords)

@@ -208,7 +208,7 @@
   var started = performance.now();
   var network = new vis.Network(canvasBox, { nodes: nodes, edges: edges }, options);
   window.kzNetwork = { network: network, nodes: nodes, edges: edges, data: data, select: selectNode, state: state };
-  if (mode === "ego") { network.setOptions({ nodes: { scaling: { max: 30, label: { max: 20, drawThreshold: 6 } } } }); }
+  if (mode !== "whole") { network.setOptions({ nodes: { scaling: { max: 30, label: { max: 20, drawThreshold: 6 } } } }); }
   network.once("afterDrawing", function () {
     window.kzFirstDraw = performance.now();
     window.kzDrawMs = window.kzFirstDraw - started;

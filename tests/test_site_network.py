@@ -96,7 +96,7 @@ def test_viewer_document_carries_classes_variants_and_quotes() -> None:
     nodes = {n["id"]: n for n in doc["nodes"]}  # type: ignore[attr-defined]
     assert nodes["person/alice"]["v"] == ["Alicia"] and nodes["person/alice"]["label"] == EVIL
     assert doc["focus"] == "person/alice"
-    assert [q[2] for q in doc["quotes"]] == ["claim/q1", "claim/q2"]  # type: ignore[attr-defined]
+    assert [q[2:] for q in doc["quotes"]] == [["claim/q1", None], ["claim/q2", None]]  # type: ignore[attr-defined]
     assert all(e["y"] is None for e in doc["edges"])  # type: ignore[attr-defined]
 
 

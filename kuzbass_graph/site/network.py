@@ -169,6 +169,7 @@ class NetworkInput:
     claims: Mapping[str, Citation]
     relation_labels: Mapping[str, str]  # local name -> label
     dates: Mapping[str, list[str]] = field(default_factory=dict)
+    passages: Mapping[str, str] = field(default_factory=dict)  # claim -> the passage it quotes
 
 
 def layout(nodes: Iterable[str], edges: Iterable[tuple[str, str]], *, seed: int = SEED, iterations: int = 500,
@@ -266,7 +267,8 @@ class Viewer:
                 if c is None:
                     return None
                 quote_index[claim] = len(quotes)
-                quotes.append([c.quote, c.line, short_id(claim)])
+                passage = self.data.passages.get(claim)
+                quotes.append([c.quote, c.line, short_id(claim), short_id(passage) if passage else None])
             return quote_index[claim]
 
         node_rows = []
@@ -447,7 +449,14 @@ def network_input(analysis: object, store: ox.Store | None = None) -> NetworkInp
     labels = {local_name(p): label for p, label in ds.relation_labels.items()}
     centrality = {n: float(v.get("pagerank") or 0.0) for n, v in measures.nodes.items()}
     return NetworkInput(g, ds.entities, centrality, measures.communities.get("louvain", []), ds.claims, labels,
-                        entity_dates(store, g) if store is not None else {})
+                        entity_dates(store, g) if store is not None else {},
+                        claim_passages(store) if store is not None else {})
+
+
+def claim_passages(store: ox.Store) -> dict[str, str]:
+    """Each claim's passage (its page is where the entity pages link a quote's line)."""
+    query = f"SELECT ?c ?p WHERE {{ ?c <{KZ}passage> ?p }}"
+    return {c.value: p.value for c, p in store.query(query, use_default_graph_as_union=True)}  # type: ignore[misc]
 
 
 def write_network_pages(analysis: object, store: ox.Store | None, site: Path) -> dict[str, float]:

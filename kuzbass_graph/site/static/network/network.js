@@ -328,8 +328,14 @@
     var item = data.quotes[q];
     var block = el("blockquote", { "class": "quote" }, "“" + item[0] + "”");
     var cite = el("cite", {});
-    var link = el("a", { href: entityHref(item[2]) }, item[1] ? "line " + item[1] : "claim");
-    cite.appendChild(link);
+    /* as on the entity pages: the line links to its passage, then the claim */
+    if (item[3]) {
+      cite.appendChild(el("a", { href: entityHref(item[3]) }, item[1] ? "line " + item[1] : "passage"));
+      cite.appendChild(document.createTextNode(" · "));
+    } else if (item[1]) {
+      cite.appendChild(document.createTextNode("line " + item[1] + " · "));
+    }
+    cite.appendChild(el("a", { href: entityHref(item[2]) }, "claim"));
     block.appendChild(cite);
     return block;
   }

@@ -66,7 +66,7 @@ def test_three_slow_queries_do_not_stop_other_clients(server: str) -> None:
             code, _, body = query_from(server, LABELS, "127.0.0.9")
             timings.append(time.monotonic() - started)
             assert code == 200 and b"Alice Smith" in body
-        assert max(timings) < 1.0, timings
+        assert max(timings) < 3.0 and sorted(timings)[15] < 0.5, timings  # blocked, they would wait 8 s
         answers = [f.result(timeout=30) for f in slow]
     assert all(code == 503 and b"cancelled after 8 s" in body for code, _, body in answers)
 

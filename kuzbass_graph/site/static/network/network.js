@@ -32,7 +32,7 @@
   var search = el("input", { id: searchId, type: "search", autocomplete: "off", placeholder: "Heywood, Kemerovo…",
                              "aria-controls": "kz-results" });
   searchBox.appendChild(search);
-  var results = el("ul", { id: "kz-results", "class": "kz-results", role: "listbox" });
+  var results = el("ul", { id: "kz-results", "class": "kz-results" });
   searchBox.appendChild(results);
   bar.appendChild(searchBox);
 
@@ -99,7 +99,7 @@
   var stage = el("div", { "class": "kz-stage" });
   var canvasBox = el("div", { "class": "kz-canvas", role: "application", "aria-label": data.title });
   stage.appendChild(canvasBox);
-  var panel = el("aside", { "class": "kz-panel", "aria-live": "polite" });
+  var panel = el("section", { "class": "kz-panel", "aria-live": "polite", "aria-label": "selected entity or link" });
   stage.appendChild(panel);
   function placeholder() {
     panel.textContent = "";
@@ -286,7 +286,7 @@
     results.textContent = "";
     find(search.value).forEach(function (i) {
       var n = data.nodes[i];
-      var li = el("li", { role: "option" });
+      var li = el("li", {});
       var button = el("button", { type: "button" }, n.label);
       var matched = n.v.filter(function (v) { return fold(v).indexOf(fold(search.value.trim())) >= 0; });
       if (matched.length && fold(n.label).indexOf(fold(search.value.trim())) < 0) {

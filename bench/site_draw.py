@@ -18,6 +18,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,7 +56,7 @@ def draw_times(page_url: str, runs: int) -> tuple[list[float], list[float]]:
     return first, own
 
 
-def measure(name: str, data: NetworkInput, runs: int, scratch: Path) -> dict[str, object]:
+def measure(name: str, data: NetworkInput, runs: int, scratch: Path) -> dict[str, Any]:
     site = scratch / name
     started = time.perf_counter()
     steps = NetworkSite(data).write(site)
@@ -91,12 +92,10 @@ def main() -> None:
              "first draw (ms) | vis (ms) | target |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        steps = r["steps"]
-        assert isinstance(steps, dict)
-        split = " / ".join(f"{steps[k]:.2f}" for k in ("layout", "whole", "communities", "egos"))
-        ok = "ok" if float(r["first"]) < TARGET_MS else "MISSED"  # type: ignore[arg-type]
+        split = " / ".join(f"{r['steps'][k]:.2f}" for k in ("layout", "whole", "communities", "egos"))
+        ok = "ok" if r["first"] < TARGET_MS else "MISSED"
         lines.append(f"| {r['name']} | {r['nodes']:,} | {r['edges']:,} | {r['write']:.2f} | {split} | "
-                     f"{int(r['size']) / 1024:.0f} | {float(r['first']):.0f} | {float(r['own']):.0f} | {ok} |")  # type: ignore[arg-type]
+                     f"{r['size'] / 1024:.0f} | {r['first']:.0f} | {r['own']:.0f} | {ok} |")
     lines += ["", f"Reading the real build's analysis for the pages (not counted above): {prepare:.1f} s. "
               "The machine is shared (2 cores, four people): figures vary by a factor of two between runs.", ""]
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -293,3 +293,47 @@ def test_real_pages_load_nothing_remote(real_site: tuple[Path, str]) -> None:
         assert 'src="network-data.js"' in page and not loads.search(page), data
     for css in (site / "assets" / "network").glob("*.css"):
         assert not REMOTE.search(css.read_text(encoding="utf-8"))
+
+
+@pytest.mark.browser
+def test_filters_and_years_change_what_is_drawn(tmp_path: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    NetworkSite(synthetic(120)).write(tmp_path)
+    (tmp_path / "assets" / "page.css").write_text("", encoding="utf-8")
+    dashed = """() => kzNetwork.edges.get().filter(e => !e.hidden && Array.isArray(e.dashes)
+        && e.dashes[0] === 8).length"""
+    with sync_playwright() as p:
+        b = Browser(p, ("file://",))
+        page = b.open((tmp_path / "network" / "index.html").as_uri())
+        every = int(page.get_attribute(".kz-network", "data-visible-edges"))
+        assert page.evaluate(dashed) == 0  # all years: nothing is "possibly that year"
+        _set_year(page, 1923)
+        assert page.evaluate(dashed) > 0  # an edge that may have held in 1923 is dashed
+        _set_year(page, 1918)  # the slider's left end: all years again
+        assert int(page.get_attribute(".kz-network", "data-visible-edges")) == every
+        page.click(".kz-filters summary")
+        page.uncheck(".kz-classes input[data-class='0']")  # persons
+        fewer = int(page.get_attribute(".kz-network", "data-visible-edges"))
+        assert 0 < fewer < every
+        page.click(".kz-relations .kz-all")  # every relation off
+        assert int(page.get_attribute(".kz-network", "data-visible-edges")) == 0
+        page.check(".kz-relations input[data-relation='led']")
+        led = int(page.get_attribute(".kz-network", "data-visible-edges"))
+        assert 0 < led < fewer
+        page.locator(".kz-canvas").scroll_into_view_if_needed()
+        first = page.evaluate("""() => { const n = kzNetwork.network, d = kzNetwork.data.edges; let best = -1, far = 0;
+            kzNetwork.edges.get().filter(e => !e.hidden).forEach(e => {
+              const p = n.getPositions([d[e.id].a, d[e.id].b]);
+              const l = Math.hypot(p[d[e.id].a].x - p[d[e.id].b].x, p[d[e.id].a].y - p[d[e.id].b].y);
+              if (l > far) { far = l; best = e.id; } }); return best; }""")  # the longest: its middle is clear
+        x, y = page.evaluate("""(k) => { const n = kzNetwork.network, e = kzNetwork.data.edges[k];
+            const p = n.getPositions([e.a, e.b]); const m = n.canvasToDOM({x: (p[e.a].x + p[e.b].x) / 2,
+            y: (p[e.a].y + p[e.b].y) / 2}); const r = document.querySelector('.kz-canvas').getBoundingClientRect();
+            return [r.x + m.x, r.y + m.y]; }""", first)
+        page.mouse.click(x, y)
+        page.wait_for_selector(".kz-panel.open blockquote.quote")
+        assert " — " in page.inner_text(".kz-panel h2")
+        b.close()
+    assert b.errors == []
+    assert b.outside == []

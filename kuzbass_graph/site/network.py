@@ -407,9 +407,15 @@ class NetworkSite:
             members = ego_nodes(g, node, self.data.centrality)
             two = len({m for n in g.adj[node] for m in g.adj[n]} | set(g.adj[node]) | {node}) \
                 if len(members) >= EGO_LIMIT else len(members)
-            note = (f"{len(members)} entities within two links" if two == len(members)
-                    else f"{len(members)} of the {two} entities within two links: every direct link first, "
-                         f"then the most central")
+            degree = g.degree(node)
+            if degree >= len(members):
+                note = (f"{len(members) - 1} of its {degree} direct links, the strongest (then the most central) "
+                        f"first; the whole network has them all")
+            elif two > len(members):
+                note = (f"{len(members)} of the {two} entities within two links: every direct link, then the most "
+                        f"central")
+            else:
+                note = f"{len(members)} entities within two links"
             doc = viewer.document(members, title=f"The network around {self.data.entities[node].label}",
                                   focus=node, note=note)
             target = site / "id" / short_id(node) / "network-data.js"

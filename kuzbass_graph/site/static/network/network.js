@@ -254,7 +254,8 @@
     if (edgeUpdates.length) { edges.update(edgeUpdates); }
     host.setAttribute("data-visible-edges", String(visibleEdges));
     status.textContent = visibleNodes + " entities and " + visibleEdges + " links shown" +
-      (state.year === YEAR_ALL ? " (all years)." : " in " + state.year + " (solid: held that year; dashed: may have).");
+      (state.year === YEAR_ALL ? " (all years)." : " in " + state.year + " (solid: held that year; dashed: may have).") +
+      (mode === "ego" && data.note ? " " + data.note + "." : "");
   }
   slider.addEventListener("input", function () {
     state.year = Number(slider.value);

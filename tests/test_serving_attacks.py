@@ -404,3 +404,23 @@ def test_a_query_past_the_worker_memory_cap_fails_alone(built: Settings) -> None
         assert code == 503 and b"more memory" in body and "retry-after" in headers
         assert get_query(base, LABELS)[0] == 200
         assert _wait_until(lambda: status(base)["pool"]["fast"] == OPTIONS.workers, 10)
+
+
+def _state(pid: int) -> str:
+    return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+
+
+def test_slow_lane_queries_are_held_back_while_requests_arrive(server: str) -> None:
+    with ThreadPoolExecutor(max_workers=1) as executor:
+        slow = executor.submit(query_from, server, RUNAWAY, "127.0.0.2")
+        assert _wait_until(lambda: len(status(server)["pool"]["slow_pids"]) == 1, 5)
+        pid = status(server)["pool"]["slow_pids"][0]
+        states = []
+        deadline = time.monotonic() + 1.5
+        while time.monotonic() < deadline:  # a steady stream of short requests
+            assert query_from(server, LABELS, "127.0.0.3")[0] == 200
+            states.append(_state(pid))
+        time.sleep(0.6)  # no more requests: the slow query runs freely again
+        free = {_state(pid) for _ in range(5)}
+        assert "T" in states and "T" not in free, (states, free)
+        assert slow.result(timeout=30)[0] == 503

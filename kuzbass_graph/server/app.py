@@ -93,4 +93,4 @@ def create_app(state: AppState) -> Any:
     app.state.catalogue_json = state.catalogue_json
     app.state.catalogue_etag = state.catalogue_etag
     app.state.describe_service = state.describe_service
-    return AccessLog(Headers(BodyLimit(app, state.max_body)))
+    return AccessLog(Headers(BodyLimit(app, state.max_body)), state.switch.activity)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ..errors import ConfigError
 from ..namespaces import DEFAULT_BASE
-from .pool import PoolOptions, QueryPool, WorkerError
+from .pool import Activity, PoolOptions, QueryPool, WorkerError
 
 log = logging.getLogger("kuzbass.serve")
 
@@ -72,6 +72,7 @@ class BuildSwitch:
     def __init__(self, out: Path, options: PoolOptions) -> None:
         self.out = out
         self.options = options
+        self.activity = Activity()
         self.current: Generation | None = None
         self._lock = asyncio.Lock()
         self._marker = out / ".serving" / str(os.getpid())
@@ -79,7 +80,7 @@ class BuildSwitch:
     async def start(self) -> Generation:
         build = resolve_build(self.out)
         try:
-            pool = await QueryPool.start(build.store, self.options)
+            pool = await QueryPool.start(build.store, self.options, self.activity)
         except WorkerError as exc:
             raise ConfigError(str(exc), hint="run `kuzbass build` again; the store may be damaged") from exc
         self.current = Generation(build, pool)
@@ -104,7 +105,7 @@ class BuildSwitch:
             if build.folder == self.current.build.folder:
                 return False
             try:
-                pool = await QueryPool.start(build.store, self.options)
+                pool = await QueryPool.start(build.store, self.options, self.activity)
             except (WorkerError, OSError) as exc:
                 log.warning("cannot switch to build %s (%s); still serving %s", build.id, exc, self.current.build.id)
                 return False

@@ -114,15 +114,19 @@ class Headers:
 
 
 class AccessLog:
-    """One line per request: client, method, path, status, bytes sent, milliseconds."""
+    """One line per request: client, method, path, status, bytes sent, milliseconds; and `activity.note()`
+    for each (the query pool holds long queries back while requests keep coming)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, activity: Any = None) -> None:
         self.app = app
+        self.activity = activity
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         started = time.perf_counter()
+        if self.activity is not None:
+            self.activity.note()
         status, sent = 0, 0
 
         async def counting(message: Message) -> None:

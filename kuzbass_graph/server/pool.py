@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import shutil
+import signal
 import struct
 import sys
 import tempfile
@@ -79,10 +80,24 @@ class PoolOptions:
     cache_bytes: int = 32_000_000
     spare: int = 1
     worker_memory: int = 4_000_000_000
+    slow_share: float = 0.2  # of the time, while other requests arrive, that slow-lane workers may run
 
 
 class WorkerError(Exception):
     pass
+
+
+class Activity:
+    """When the server last started answering a request (any request: cached, static or a query)."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+
+    def note(self) -> None:
+        self.last = time.monotonic()
+
+    def busy(self, within: float) -> bool:
+        return time.monotonic() - self.last < within
 
 
 class Worker:
@@ -129,6 +144,13 @@ class Worker:
         header = await self._read_header()
         body = await self.process.stdout.readexactly(header["size"]) if header.get("inline") else b""
         return Answer(header["status"], header["media"], body, path=header.get("path"), size=header["size"])
+
+    def signal(self, number: int) -> None:
+        if self.process.returncode is None:
+            try:
+                os.kill(self.process.pid, number)
+            except ProcessLookupError:
+                pass
 
     def lower_priority(self) -> None:
         try:
@@ -205,9 +227,12 @@ class FairQueue:
 class QueryPool:
     """Worker processes on one build's store. Create with `await QueryPool.start(...)`."""
 
-    def __init__(self, store: Path, options: PoolOptions) -> None:
+    def __init__(self, store: Path, options: PoolOptions, activity: Activity | None = None) -> None:
         self.store = store
         self.options = options
+        self.activity = activity or Activity()
+        self._slow_workers: set[Worker] = set()
+        self._governor: asyncio.Task[None] | None = None
         self.spool = Path(tempfile.mkdtemp(prefix="kuzbass-serve-"))
         self._idle: list[Worker] = []
         self._fast = 0  # workers counted against `options.workers` (idle or busy, not slow)
@@ -224,8 +249,8 @@ class QueryPool:
         self.stats = {"spawned": 0, "replaced": 0, "spawn_failures": 0, "cancelled": 0, "demoted": 0}
 
     @classmethod
-    async def start(cls, store: Path, options: PoolOptions) -> QueryPool:
-        pool = cls(store, options)
+    async def start(cls, store: Path, options: PoolOptions, activity: Activity | None = None) -> QueryPool:
+        pool = cls(store, options, activity)
         try:
             workers = await asyncio.gather(*(Worker.spawn(store, options, pool.spool)
                                              for _ in range(max(1, options.workers) + options.spare)))
@@ -310,6 +335,7 @@ class QueryPool:
         return (job.query, job.media_type, job.default_graphs, job.named_graphs)
 
     async def run(self, job: Job, client: str = "-") -> Answer:
+        self.activity.note()
         if self._closed:
             return error(503, "the server is switching builds; try again", retry_after=1)
         key = self._cache_key(job)
@@ -407,6 +433,9 @@ class QueryPool:
         """Move a long query's worker to the slow lane and put a fresh worker in its place."""
         worker.slow = True
         worker.lower_priority()
+        self._slow_workers.add(worker)
+        if self._governor is None or self._governor.done():
+            self._governor = asyncio.ensure_future(self._govern())
         self.stats["demoted"] += 1
         self._slow[client] = self._slow.get(client, 0) + 1
         self._slow_total += 1
@@ -420,6 +449,7 @@ class QueryPool:
 
     def _cancel(self, worker: Worker, task: asyncio.Future[Answer], *, fast: bool) -> None:
         task.cancel()
+        self._slow_workers.discard(worker)
         worker.kill()
         self.stats["replaced"] += 1
         if fast:
@@ -430,8 +460,31 @@ class QueryPool:
 
     def _retire_slow(self, worker: Worker) -> None:
         """A slow-lane worker finished: it cannot get its priority back, so it goes; its place was refilled."""
+        self._slow_workers.discard(worker)
         worker.kill()
         self._reap(worker)
+
+    async def _govern(self) -> None:
+        """While other requests keep arriving, let slow-lane workers run only `slow_share` of the time (they
+        are stopped with SIGSTOP the rest of it): a low CPU priority alone still lets them take idle time and
+        the shared caches of a core, slowing the short answers. When nothing else arrives they run freely."""
+        tick = 0.02
+        period = 10
+        step = 0
+        running = True
+        try:
+            while self._slow_workers and not self._closed:
+                share = max(1, round(self.options.slow_share * period))
+                allow = not self.activity.busy(0.25) or step % period < share
+                if allow != running:
+                    for worker in list(self._slow_workers):
+                        worker.signal(signal.SIGCONT if allow else signal.SIGSTOP)
+                    running = allow
+                step += 1
+                await asyncio.sleep(tick)
+        finally:
+            for worker in list(self._slow_workers):
+                worker.signal(signal.SIGCONT)
 
     def _reap(self, worker: Worker) -> None:
         task = asyncio.ensure_future(worker.process.wait())
@@ -490,6 +543,9 @@ class QueryPool:
 
     async def close(self) -> None:
         self._closed = True
+        if self._governor is not None:
+            self._governor.cancel()
+            await asyncio.gather(self._governor, return_exceptions=True)
         for task in list(self._tasks):
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -504,4 +560,5 @@ class QueryPool:
         return {"workers": self.options.workers, "fast": self._fast, "idle": len(self._idle),
                 "spares": len(self._spares), "slow": self._slow_total, "waiting": len(self._queue),
                 "cached": len(self._cache), "pids": sorted(w.process.pid for w in self._idle + self._spares),
+                "slow_pids": sorted(w.process.pid for w in self._slow_workers),
                 **self.stats}

@@ -79,6 +79,8 @@ def write_sparql(site: Path, *, dump: Path, queries: Path) -> list[str]:
     (assets / "oxigraph").mkdir(parents=True, exist_ok=True)
     for name in ("yasgui.min.js", "yasgui.min.css", "LICENSE.txt"):
         (assets / "yasgui" / name).write_bytes(resources.files("kuzbass_graph").joinpath(*YASGUI, name).read_bytes())
+    mend = resources.files("kuzbass_graph").joinpath("server", "static", "yasgui-a11y.js")  # shared with the editor
+    (assets / "yasgui" / "yasgui-a11y.js").write_bytes(mend.read_bytes())
     for name in ("LICENSE-MIT", "VERSION"):  # .txt: served as text, opened by a browser from file://
         (assets / "oxigraph" / f"{name}.txt").write_bytes(_vendor(*OXIGRAPH, name))
     module = _vendor(*OXIGRAPH, "web.js").decode("utf-8")

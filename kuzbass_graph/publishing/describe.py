@@ -4,6 +4,7 @@ For a resource R (an entity, claim, passage, source, statement...) the descripti
 description (every statement with R as subject, following blank nodes) plus what a reader needs: the
 statements with R as object, the labels and kz: types of every linked resource, and for each cited statement
 its rdf:Statement node, the claims citing it, their quotes and the passages with their line numbers.
+The analysis graph's measurements are left out: each is described on request, and SPARQL ranks by them.
 `Index` reads the dataset once; `describe` then costs a few dictionary lookups per statement.
 """
 
@@ -45,9 +46,12 @@ class Index:
     def of(cls, quads: Iterable[ox.Quad], *, base_iri: str = DEFAULT_BASE) -> Index:
         index = cls(base_iri)
         ontology_graph = base_iri + "graph/ontology"
+        analysis_graph = ox.NamedNode(base_iri + "graph/analysis")
         parts: dict[ox.NamedNode, dict[str, Term]] = defaultdict(dict)
         seen: set[tuple[Subject, ox.NamedNode, Term]] = set()
         for quad in quads:
+            if quad.graph_name == analysis_graph:
+                continue  # measurements: described on request, and not listed as links of every entity
             s: Subject = quad.subject  # type: ignore[assignment]  # RDF 1.1 data: no triple terms
             p, o = quad.predicate, quad.object
             assert not isinstance(o, ox.Triple)

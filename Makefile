@@ -39,6 +39,8 @@ bench: $(STAMP)
 	$(BIN)/kuzbass build --no-reason
 	$(BIN)/python bench/catalogue_latency.py
 	$(BIN)/python bench/serve_load.py
+	$(BIN)/python bench/site_build.py
+	$(BIN)/python bench/site_draw.py
 
 clean:
 	rm -rf $(VENV) dist

@@ -180,7 +180,7 @@ def make_server(settings: Settings, options: ServeOptions) -> Server:
 def serve(settings: Settings, options: ServeOptions) -> None:
     logging.basicConfig(stream=sys.stderr, level=logging.INFO, format="%(asctime)s %(message)s")
     server = Server(settings, options)
-    print(f"kuzbass-graph: SPARQL endpoint {server.url}/sparql, editor {server.url}/ (read-only, "
+    print(f"kuzbass-graph: site {server.url}/, SPARQL editor and endpoint {server.url}/sparql (read-only, "
           f"{options.workers} query workers, {options.timeout:g} s limit; Ctrl-C stops)", file=sys.stderr, flush=True)
     try:
         server.run()

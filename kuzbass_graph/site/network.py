@@ -40,6 +40,7 @@ from ..analysis.intervals import Interval, Overlap
 from ..analysis.projections import YEARS, Part
 from ..namespaces import ID, KZ
 from ..publishing.dates_text import MONTHS, in_words
+from .render import TEMPLATES
 
 SEED = 42
 EGO_LIMIT = 50  # entities in an ego network: all within one link, then those within two by PageRank
@@ -62,7 +63,7 @@ RELATION_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c5
 OTHER_RELATION = "#c7c7c7"
 FOLDED_LABELS = {"membership": "membership", "state": "state", "comparison": "comparison", "ranking": "ranking",
                  "event": "in the same event"}
-_ENV = jinja2.Environment(loader=jinja2.PackageLoader("kuzbass_graph.site", "templates"), autoescape=True,
+_ENV = jinja2.Environment(loader=TEMPLATES, autoescape=True,
                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                           undefined=jinja2.StrictUndefined)
 

@@ -9,7 +9,10 @@ import jinja2
 
 from ..namespaces import ID
 
-ENV = jinja2.Environment(loader=jinja2.PackageLoader("kuzbass_graph.site", "templates"), autoescape=True,
+# the site's templates, then publishing's (the header shared with the entity pages)
+TEMPLATES = jinja2.ChoiceLoader([jinja2.PackageLoader("kuzbass_graph.site", "templates"),
+                                 jinja2.PackageLoader("kuzbass_graph.publishing", "templates")])
+ENV = jinja2.Environment(loader=TEMPLATES, autoescape=True,
                          trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                          undefined=jinja2.StrictUndefined)
 

@@ -24,7 +24,6 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kuzbass_graph.catalogue import load_catalogue  # noqa: E402
+from tests.engines import free_port, wait_for  # noqa: E402  (the test suite's loopback helpers)
 
 RESULTS = ROOT / "bench" / "results"
 PATHOLOGICAL = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -66,23 +66,6 @@ class Tally:
         self.answered += 1
         if status != 200:
             self.errors[str(status)] = self.errors.get(str(status), 0) + 1
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(port: int, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 def _descendants(pid: int) -> list[int]:
@@ -293,24 +276,24 @@ def _mix(target: Target) -> list[tuple[str, bytes]]:
 
 
 def _start_kuzbass(dataset: Path, cache: bool) -> tuple[subprocess.Popen[bytes], Target]:
-    port = _free_port()
+    port = free_port()
     binary = shutil.which("kuzbass") or str(Path(sys.executable).parent / "kuzbass")
     args = [binary, "serve", "--dataset", str(dataset), "--port", str(port)]
     if not cache:
         args += ["--cache-bytes", "0"]
     process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait(port)
+    wait_for(port, 60)
     name = "kuzbass serve" + ("" if cache else " (no cache)")
     return process, Target(name, f"http://127.0.0.1:{port}", "/sparql", "/", (process.pid,))
 
 
 def _start_oxigraph(dataset: Path) -> tuple[subprocess.Popen[bytes], Target]:
     binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
-    port = _free_port()
+    port = free_port()
     process = subprocess.Popen([binary, "serve-read-only", "--location", str((dataset / "store").resolve()),
                                 "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _wait(port)
+    wait_for(port, 60)
     return process, Target("oxigraph serve-read-only", f"http://127.0.0.1:{port}", "/query", "/", (process.pid,))
 
 

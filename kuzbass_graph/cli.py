@@ -91,12 +91,20 @@ def build(
     skip: SkipOption = None,
     no_reason: NoReasonOption = False,
     strict: StrictOption = False,
+    executor: Annotated[str | None, typer.Option(
+        "--executor", help="Where the curated files are compiled: local (a process per core), local:N, serial, "
+        "or dask://HOST:PORT [env: KUZBASS_EXECUTOR; default: local].")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Compile every file again instead of reusing the units of unchanged files "
+        "[env: KUZBASS_CACHE=off].")] = False,
 ) -> None:
     """Validate, materialize inferences and write the dumps to the output folder (atomically)."""
     from .pipeline import build_project
 
     try:
-        summary = build_project(Settings.load(root=root, out=out_dir, base_iri=base_iri),
+        settings = Settings.load(root=root, out=out_dir, base_iri=base_iri, executor=executor,
+                                 cache=False if no_cache else None)
+        summary = build_project(settings,
                                 skip=_skipped(skip, no_reason), console=err, strict=strict)
     except KuzbassError as exc:
         raise _fail(exc) from None

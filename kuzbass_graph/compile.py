@@ -5,45 +5,36 @@
   OWL-Time intervals, kz:mentionedIn);
 - provenance: every cited statement reified as rdf:Statement with kz:citation to its claims; each claim
   as a W3C Web Annotation whose target is the passage with an oa:TextQuoteSelector; passages; sources.
+
+Each curated file is compiled on its own into a file unit (`build/units.py`), through an executor (a local
+process pool by default, or Dask) and a cache that reuses the units of unchanged files. The merge loads the
+units into one store and runs the steps that need the whole graph: an entity's date interval from all its
+dates, the rules (SPARQL CONSTRUCT over the asserted statements and the dates) and what follows from
+both, labels of helper nodes (quantities, memberships, rankings, states, comparisons) from their parts,
+and the sources with their passages.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from .dates import EdtfError, parse_bounds
+from .build.cache import UnitCache, code_fingerprint, ontology_fingerprint, unit_key
+from .build.executor import Executor, SerialExecutor
+from .build.units import DateBound, Derivation, FileUnit, Triple, compile_file, statement_iri, symmetric_closure
 from .errors import read_utf8
-from .loader import DESCRIPTIONS_GRAPH, ONTOLOGY_GRAPH, SOURCES_GRAPH, Workspace
-from .namespaces import (
-    CLAIM,
-    GRAPH,
-    ID,
-    KZ,
-    LINK,
-    NODE,
-    OA,
-    RDF,
-    RDF_TYPE,
-    RDFS_LABEL,
-    SOURCE,
-    STATEMENT,
-    TIME,
-    XSD,
-)
+from .loader import ONTOLOGY_GRAPH, SOURCES_GRAPH, Workspace
+from .namespaces import CLAIM, GRAPH, ID, KZ, LINK, NODE, RDF, RDF_TYPE, RDFS_LABEL, TIME, XSD
 from .ontology import OntologyIndex
 from .sources import passage_iri, source_iri
 
 DATA_GRAPH = ox.NamedNode(GRAPH + "data")
 PROVENANCE_GRAPH = ox.NamedNode(GRAPH + "provenance")
-
-Triple = tuple[ox.NamedNode | ox.BlankNode, ox.NamedNode, ox.NamedNode | ox.BlankNode | ox.Literal]
 
 
 def _n(iri: str) -> ox.NamedNode:
@@ -52,50 +43,23 @@ def _n(iri: str) -> ox.NamedNode:
 
 TYPE = _n(RDF_TYPE)
 LABEL = _n(RDFS_LABEL)
-PROVENANCE_SUBJECTS = (CLAIM, LINK, ID + "reconciliation/")
-START_DATES = frozenset({KZ + "startDate", KZ + "foundingDate", KZ + "openingDate"})
-END_DATES = frozenset({KZ + "endDate", KZ + "dissolutionDate", KZ + "terminationDate"})
-HELPER_CLASSES = frozenset({KZ + "Locatable", KZ + "Location", KZ + "Collective", KZ + "Dated"})
+HELPER_NODE_TYPES = ("Quantity", "Membership", "Ranking", "State", "Comparison")
 
 
 @dataclass
 class Compiled:
-    """The published dataset: an Oxigraph store with the ontology, data and provenance graphs."""
+    """The published dataset: an Oxigraph store with the ontology, data and provenance graphs; the asserted
+    statements (before any inference) in a store of their own; and how the file units were obtained."""
 
     store: ox.Store
     counts: dict[str, int] = field(default_factory=dict)
-    reasoner_input: list[ox.Triple] = field(default_factory=list)
+    asserted: ox.Store = field(default_factory=ox.Store)
+    units: dict[str, object] = field(default_factory=dict)
 
-
-def _digest(*parts: str, size: int = 16) -> str:
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:size]
-
-
-def _term_key(term: object) -> str:
-    return "_" if isinstance(term, ox.BlankNode) else str(term)
-
-
-def _skolem_map(quads: list[ox.Quad]) -> dict[str, ox.NamedNode]:
-    """A stable IRI for each blank node, from what it says and what points to it."""
-    facts: dict[str, list[str]] = defaultdict(list)
-    kinds: dict[str, str] = {}
-    for q in quads:
-        if isinstance(q.subject, ox.BlankNode):
-            facts[q.subject.value].append(f"> {q.predicate} {_term_key(q.object)}")
-            if q.predicate.value == RDF_TYPE and q.object.value.startswith(KZ):
-                kinds[q.subject.value] = q.object.value[len(KZ):].lower()
-        if isinstance(q.object, ox.BlankNode):
-            facts[q.object.value].append(f"< {_term_key(q.subject)} {q.predicate}")
-    mapping: dict[str, ox.NamedNode] = {}
-    for blank, lines in facts.items():
-        kind = kinds.get(blank)
-        base = f"{ID}{kind}/" if kind in ("quantity", "membership") else NODE
-        mapping[blank] = _n(base + _digest(*sorted(lines)))
-    return mapping
-
-
-def _skolemize(term, mapping):  # type: ignore[no-untyped-def]
-    return mapping[term.value] if isinstance(term, ox.BlankNode) else term
+    @property
+    def reasoner_input(self) -> list[ox.Triple]:
+        """The asserted statements (the data the curators wrote), as triples."""
+        return [q.triple for q in self.asserted]
 
 
 def _combine(bounds: list[tuple[str, object, object]]) -> tuple[object, object]:
@@ -121,254 +85,217 @@ def day_start(day: dt.date) -> ox.Literal:
     return ox.Literal(f"{day.isoformat()}T00:00:00", datatype=_n(XSD + "dateTime"))
 
 
-def statement_iri(s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode,
-                  o: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.NamedNode:
-    return _n(STATEMENT + _digest(str(s), str(p), str(o), size=20))
+def _dates(bounds: Iterable[DateBound]) -> list[Triple]:
+    """kz:earliest/kz:latest and an OWL-Time interval for each dated entity, from all its constraints.
 
-
-class _Builder:
-    def __init__(self, ws: Workspace, onto: OntologyIndex) -> None:
-        self.ws = ws
-        self.onto = onto
-        self.data: set[Triple] = set()
-        self.prov: list[Triple] = []
-        self.citations: dict[Triple, set[str]] = defaultdict(set)
-
-    def _add(self, triples: Iterable[Triple]) -> int:
-        """Add the triples not yet in the data; how many were new."""
-        before = len(self.data)
-        self.data.update(triples)
-        return len(self.data) - before
-
-    # --- data -------------------------------------------------------------------------------
-
-    def collect(self) -> None:
-        store = self.ws.store
-        claims = {g.value for g in self.ws.claim_graphs()} | {g.value for g in self.ws.link_graphs()}
-        quads = [q for q in store.quads_for_pattern(None, None, None, None)
-                 if q.graph_name == DESCRIPTIONS_GRAPH or q.graph_name.value in claims]
-        mapping = _skolem_map(quads)
-        for q in quads:
-            triple: Triple = (_skolemize(q.subject, mapping), q.predicate, _skolemize(q.object, mapping))
-            if q.graph_name == DESCRIPTIONS_GRAPH:
-                if q.subject.value.startswith(PROVENANCE_SUBJECTS):
-                    self.prov.append(triple)
-                else:
-                    self.data.add(triple)
-            else:
-                self.data.add(triple)
-                self.citations[triple].add(q.graph_name.value)
-
-    def apply_rules(self, rules_dir: Path) -> int:
-        rules = sorted(rules_dir.glob("*.rq")) if rules_dir.is_dir() else []
-        if not rules:
-            return 0
-        scratch = ox.Store()
-        scratch.extend(ox.Quad(s, p, o, DATA_GRAPH) for s, p, o in self.data)
-        scratch.extend(q for q in self.ws.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
-        added = 0
-        for rule in rules:
-            result = scratch.query(read_utf8(rule), use_default_graph_as_union=True)
-            added += self._add((t.subject, t.predicate, t.object) for t in result)  # type: ignore[misc, union-attr]
-        return added
-
-    def _derive(self, make: Iterable[tuple[Triple, Triple]]) -> int:
-        pairs = list(make)
-        for source, derived in pairs:
-            if source in self.citations:
-                self.citations[derived] |= self.citations[source]
-        return self._add(derived for _, derived in pairs)
-
-    def super_properties(self) -> int:
-        def pairs() -> Iterator[tuple[Triple, Triple]]:
-            for s, p, o in list(self.data):
-                for parent in self.onto.property_ancestors(p.value) - {p.value}:
-                    if parent in self.onto.properties:
-                        yield (s, p, o), (s, _n(parent), o)
-        return self._derive(pairs())
-
-    def inverses(self) -> int:
-        def pairs() -> Iterator[tuple[Triple, Triple]]:
-            for s, p, o in list(self.data):
-                if isinstance(o, ox.Literal):
-                    continue
-                inverse = self.onto.inverses.get(p.value)
-                if inverse:
-                    yield (s, p, o), (o, _n(inverse), s)  # type: ignore[misc]
-                if p.value in self.onto.symmetric:
-                    yield (s, p, o), (o, p, s)  # type: ignore[misc]
-        return self._derive(pairs())
-
-    def types(self) -> int:
-        return self._add([(s, TYPE, _n(parent)) for s, p, o in self.data if p == TYPE and o.value.startswith(KZ)
-                          for parent in self.onto.ancestors(o.value) - {o.value} - HELPER_CLASSES])
-
-    def dates(self) -> int:
-        """kz:earliest/kz:latest and an OWL-Time interval from each entity's EDTF dates.
-
-        Start-like properties bound only the beginning, end-like ones only the end; every other date
-        property places the entity within an interval, and several such intervals intersect. When the
-        constraints contradict each other, the bounds widen to the union of all of them.
-        """
-        date_props = {p for p in self.onto.datatype_properties if KZ + "date" in self.onto.property_ancestors(p)}
-        date_props -= {KZ + "earliest", KZ + "latest"}
-        bounds_of: dict[ox.NamedNode, list[tuple[str, object, object]]] = defaultdict(list)
-        for s, p, o in self.data:
-            if p.value in date_props and isinstance(o, ox.Literal):
-                try:
-                    b = parse_bounds(o.value)
-                except EdtfError:
-                    continue  # reported by validation
-                kind = "start" if p.value in START_DATES else "end" if p.value in END_DATES else "within"
-                bounds_of[s].append((kind, b.earliest, b.latest))  # type: ignore[index]
-        added = 0
-        for entity, bounds in bounds_of.items():
-            earliest, latest = _combine(bounds)
-            span = _n(entity.value + "#timespan")
-            new: list[Triple] = [(entity, _n(KZ + "hasTimeSpan"), span), (span, TYPE, _n(KZ + "TimeSpan")),
-                                 (span, TYPE, _n(TIME + "ProperInterval"))]
-            for bound, day_value, link, prop in (("begin", earliest, "hasBeginning", "earliest"),
-                                                  ("end", latest, "hasEnd", "latest")):
-                if day_value is None:
-                    continue
-                day = day_start(day_value)  # type: ignore[arg-type]
-                instant = _n(f"{entity.value}#{bound}")
-                new += [(entity, _n(KZ + prop), day), (span, _n(TIME + link), instant),
+    Start-like properties bound only the beginning, end-like ones only the end; every other date
+    property places the entity within an interval, and several such intervals intersect. When the
+    constraints contradict each other, the bounds widen to the union of all of them.
+    """
+    bounds_of: dict[str, list[tuple[str, object, object]]] = defaultdict(list)
+    for iri, kind, low, high in bounds:
+        bounds_of[iri].append((kind, low, high))
+    triples: list[Triple] = []
+    for iri, entity_bounds in sorted(bounds_of.items()):
+        entity = _n(iri)
+        first_day, last_day = _combine(entity_bounds)
+        span = _n(iri + "#timespan")
+        triples += [(entity, _n(KZ + "hasTimeSpan"), span), (span, TYPE, _n(KZ + "TimeSpan")),
+                    (span, TYPE, _n(TIME + "ProperInterval"))]
+        for bound, day_value, link, prop in (("begin", first_day, "hasBeginning", "earliest"),
+                                              ("end", last_day, "hasEnd", "latest")):
+            if day_value is None:
+                continue
+            day = day_start(day_value)  # type: ignore[arg-type]
+            instant = _n(f"{iri}#{bound}")
+            triples += [(entity, _n(KZ + prop), day), (span, _n(TIME + link), instant),
                         (instant, TYPE, _n(TIME + "Instant")), (instant, _n(TIME + "inXSDDateTime"), day)]
-            added += self._add(new)
-        return added
-
-    def mentions(self) -> int:
-        mentioned = _n(KZ + "mentionedIn")
-        return self._add([(term, mentioned, _n(claim)) for triple, claims in self.citations.items()
-                          for term in (triple[0], triple[2])
-                          if isinstance(term, ox.NamedNode) and term.value.startswith(ID)
-                          and not term.value.startswith((CLAIM, SOURCE, STATEMENT))
-                          for claim in claims if claim.startswith(CLAIM)])
-
-    def node_labels(self) -> int:
-        """Readable labels for unlabelled quantities and memberships, made from their parts."""
-        by_subject: dict[ox.NamedNode, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for s, p, o in self.data:
-            by_subject[s][p.value].append(o)  # type: ignore[index]
-        vocabulary = {q.subject: q.object for q in self.ws.store.quads_for_pattern(None, LABEL, None, ONTOLOGY_GRAPH)}
-
-        def label_of(term: object) -> str:
-            if isinstance(term, ox.Literal):
-                return term.value
-            values = by_subject.get(term, {}).get(RDFS_LABEL)  # type: ignore[call-overload]
-            if values:
-                return values[0].value
-            if term in vocabulary:
-                return vocabulary[term].value  # type: ignore[index]
-            return str(term).rsplit("/", 1)[-1].strip(">")
-
-        labels: list[Triple] = []
-        for subject, props in list(by_subject.items()):
-            if RDFS_LABEL in props:
-                continue
-            types = {t.value for t in props.get(RDF_TYPE, [])}
-            first = {k: v[0] for k, v in props.items()}
-            if KZ + "Quantity" in types:
-                value = (label_of(first[KZ + "value"]) if KZ + "value" in first else
-                         f"{label_of(first.get(KZ + 'minValue', ''))}-{label_of(first.get(KZ + 'maxValue', ''))}"
-                         if KZ + "minValue" in first else "")
-                parts = [label_of(first[KZ + "hedge"]) if KZ + "hedge" in first else "", value,
-                         label_of(first[KZ + "unit"]) if KZ + "unit" in first else ""]
-                text = " ".join(p for p in parts if p)
-                if KZ + "measure" in first:
-                    text += f" ({label_of(first[KZ + 'measure'])})"
-            elif KZ + "Membership" in types:
-                role = first.get(KZ + "role") or first.get(KZ + "roleLabel")
-                parts = [label_of(first[k]) for k in (KZ + "member",) if k in first]
-                parts += [label_of(role)] if role is not None else []
-                parts += [label_of(first[KZ + "organization"])] if KZ + "organization" in first else []
-                text = ", ".join(parts[:2]) + (f" of {parts[2]}" if len(parts) > 2 else "")
-            elif KZ + "Ranking" in types:
-                text = " ".join(label_of(first[k]) for k in (KZ + "rank", KZ + "rankScope") if k in first)
-                if KZ + "rankWithin" in first:
-                    text += f" ({label_of(first[KZ + 'rankWithin'])})"
-            elif KZ + "State" in types:
-                text = label_of(first.get(KZ + "stateText", ""))
-            elif KZ + "Comparison" in types:
-                text = " ".join(label_of(first[k]) for k in (KZ + "comparison", KZ + "comparedWith") if k in first)
-            else:
-                continue
-            labels.append((subject, LABEL, ox.Literal(text.strip(), language="en")))
-        return self._add(labels)
-
-    # --- provenance ---------------------------------------------------------------------------
-
-    def provenance(self) -> None:
-        prov = self.prov
-        cited_claims = {c for claims in self.citations.values() for c in claims if c.startswith(CLAIM)}
-        quotes = {s.value: o for s, p, o in prov if p.value == KZ + "quote"}
-        passages = {s.value: o for s, p, o in prov if p.value == KZ + "passage"}
-        for claim in sorted(cited_claims):
-            node = _n(claim)
-            target, selector = _n(claim + "#target"), _n(claim + "#selector")
-            prov += [(node, TYPE, _n(KZ + "Claim")), (node, TYPE, _n(OA + "Annotation")),
-                     (node, _n(OA + "motivatedBy"), _n(OA + "describing")),
-                     (node, _n(OA + "hasTarget"), target), (target, TYPE, _n(OA + "SpecificResource")),
-                     (target, _n(OA + "hasSelector"), selector), (selector, TYPE, _n(OA + "TextQuoteSelector"))]
-            if claim in passages:
-                prov.append((target, _n(OA + "hasSource"), passages[claim]))  # type: ignore[arg-type]
-            if claim in quotes:
-                prov.append((selector, _n(OA + "exact"), quotes[claim]))  # type: ignore[arg-type]
-        statement_type = _n(RDF + "Statement")
-        citation = _n(KZ + "citation")
-        for (s, p, o), claims in self.citations.items():
-            st = statement_iri(s, p, o)
-            prov += [(st, TYPE, statement_type), (st, _n(RDF + "subject"), s), (st, _n(RDF + "predicate"), p),
-                     (st, _n(RDF + "object"), o)]
-            prov += [(st, citation, _n(c)) for c in sorted(claims)]
-        for name, source in self.ws.sources.items():
-            src = _n(source_iri(name))
-            prov += [(src, TYPE, _n(KZ + "Source")), (src, _n(KZ + "sha256"), ox.Literal(source.sha256)),
-                     (src, _n(KZ + "filePath"),
-                      ox.Literal(source.path.relative_to(self.ws.settings.root).as_posix()
-                                 if source.path.is_relative_to(self.ws.settings.root) else source.path.name))]
-            for line, passage in source.passages.items():
-                node = _n(passage_iri(name, line))
-                prov += [(node, TYPE, _n(KZ + "Passage")), (node, _n(KZ + "inSource"), src),
-                         (node, LABEL, ox.Literal(f"{name}, line {line}", language="en")),
-                         (node, _n(KZ + "lineNumber"), ox.Literal(str(line), datatype=_n(XSD + "integer"))),
-                         (node, _n(KZ + "passageText"), ox.Literal(passage.text.strip())),
-                         (node, _n(KZ + "passageKind"), ox.Literal(passage.kind.value))]
-                if passage.section:
-                    prov.append((node, _n(KZ + "sectionTitle"), ox.Literal(passage.section)))
-        prov.extend(q.triple for q in self.ws.store.quads_for_pattern(None, None, None, SOURCES_GRAPH))  # type: ignore[misc]
-        prov.extend([(o, p, s) for s, p, o in prov  # symmetric statements between claims hold both ways
-                     if p.value in self.onto.symmetric and not isinstance(o, ox.Literal)])  # type: ignore[misc]
+    return triples
 
 
-def compile_workspace(ws: Workspace, onto: OntologyIndex) -> Compiled:
-    builder = _Builder(ws, onto)
-    builder.collect()
-    counts = {"asserted": len(builder.data), "cited statements": len(builder.citations)}
-    reasoner_input = [ox.Triple(s, p, o) for s, p, o in builder.data]
-    counts["dates"] = builder.dates()  # before super-properties copy end dates into kz:date
-    counts["rules"] = builder.apply_rules(ws.settings.rules_dir)
-    counts["super-properties"] = builder.super_properties()
-    counts["inverses"] = builder.inverses()
-    counts["super-properties"] += builder.super_properties()
-    counts["types"] = builder.types()
-    counts["mentions"] = builder.mentions()
-    counts["node labels"] = builder.node_labels()
-    builder.provenance()
-    store = ox.Store()
-    store.extend(q for q in ws.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
-    store.extend(ox.Quad(s, p, o, DATA_GRAPH) for s, p, o in builder.data)
-    store.extend(ox.Quad(s, p, o, PROVENANCE_GRAPH) for s, p, o in builder.prov)
-    counts["ontology"] = sum(1 for _ in store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
-    counts["data"] = len(builder.data)
-    counts["provenance"] = len(set(builder.prov))
-    counts["claims"] = len({c for cs in builder.citations.values() for c in cs if c.startswith(CLAIM)})
-    counts["links"] = len({c for cs in builder.citations.values() for c in cs if c.startswith(LINK)})
-    counts["entities"] = len({s for s, p, o in builder.data if p == LABEL and s.value.startswith(ID)
-                              and not s.value.startswith(NODE)})  # n-ary helper nodes (rankings) are no entities
-    return Compiled(store=store, counts=counts, reasoner_input=reasoner_input)
+def _rules(rules_dir: Path, asserted: ox.Store, dates: list[Triple], ontology: Iterable[ox.Quad]) -> list[Triple]:
+    """What the rules (SPARQL CONSTRUCT, ontology/rules/*.rq) make of the asserted statements and dates."""
+    rules = sorted(rules_dir.glob("*.rq")) if rules_dir.is_dir() else []
+    if not rules:
+        return []
+    scratch_dates, scratch_ontology = _n(GRAPH + "scratch/dates"), _n(GRAPH + "scratch/ontology")
+    asserted.extend(ox.Quad(s, p, o, scratch_dates) for s, p, o in dates)
+    asserted.extend(ox.Quad(q.subject, q.predicate, q.object, scratch_ontology) for q in ontology)
+    try:
+        made: list[Triple] = []
+        for rule in rules:
+            result = asserted.query(read_utf8(rule), use_default_graph_as_union=True)
+            made += [(t.subject, t.predicate, t.object) for t in result]  # type: ignore[misc, union-attr]
+        return made
+    finally:
+        asserted.remove_graph(scratch_dates)
+        asserted.remove_graph(scratch_ontology)
+
+
+def _node_labels(store: ox.Store, vocabulary: dict[ox.NamedNode, ox.Literal]) -> list[Triple]:
+    """Readable labels for unlabelled quantities, memberships, rankings, states and comparisons, made from
+    their parts (the first value of each property, in term order)."""
+    def values(subject: object, predicate: str) -> list:  # type: ignore[type-arg]
+        found = [q.object for q in store.quads_for_pattern(subject, _n(predicate), None, DATA_GRAPH)]  # type: ignore[arg-type]
+        return sorted(found, key=str)
+
+    def label_of(term: object) -> str:
+        if isinstance(term, ox.Literal):
+            return term.value
+        labels = values(term, RDFS_LABEL) if isinstance(term, ox.NamedNode) else []
+        if labels:
+            return labels[0].value  # type: ignore[no-any-return]
+        if term in vocabulary:
+            return vocabulary[term].value  # type: ignore[index]
+        return str(term).rsplit("/", 1)[-1].strip(">")
+
+    def first(subject: ox.NamedNode, name: str) -> object | None:
+        found = values(subject, KZ + name)
+        return found[0] if found else None
+
+    subjects: dict[ox.NamedNode, set[str]] = defaultdict(set)
+    for kind in HELPER_NODE_TYPES:
+        for q in store.quads_for_pattern(None, TYPE, _n(KZ + kind), DATA_GRAPH):
+            subjects[q.subject].add(kind)  # type: ignore[index]
+    labels: list[Triple] = []
+    for subject, kinds in sorted(subjects.items(), key=lambda item: str(item[0])):
+        if next(store.quads_for_pattern(subject, LABEL, None, DATA_GRAPH), None) is not None:
+            continue
+        if "Quantity" in kinds:
+            value = first(subject, "value")
+            low = first(subject, "minValue")
+            text = label_of(value) if value is not None else (
+                f"{label_of(low)}-{label_of(first(subject, 'maxValue') or '')}" if low is not None else "")
+            hedge, unit = first(subject, "hedge"), first(subject, "unit")
+            text = " ".join(part for part in [label_of(hedge) if hedge is not None else "", text,
+                                              label_of(unit) if unit is not None else ""] if part)
+            measure = first(subject, "measure")
+            if measure is not None:
+                text += f" ({label_of(measure)})"
+        elif "Membership" in kinds:
+            role = first(subject, "role") or first(subject, "roleLabel")
+            member, organization = first(subject, "member"), first(subject, "organization")
+            parts = [label_of(member)] if member is not None else []
+            parts += [label_of(role)] if role is not None else []
+            parts += [label_of(organization)] if organization is not None else []
+            text = ", ".join(parts[:2]) + (f" of {parts[2]}" if len(parts) > 2 else "")
+        elif "Ranking" in kinds:
+            text = " ".join(label_of(v) for v in (first(subject, "rank"), first(subject, "rankScope")) if v is not None)
+            within = first(subject, "rankWithin")
+            if within is not None:
+                text += f" ({label_of(within)})"
+        elif "State" in kinds:
+            text = label_of(first(subject, "stateText") or "")
+        else:
+            text = " ".join(label_of(v) for v in (first(subject, "comparison"), first(subject, "comparedWith"))
+                            if v is not None)
+        labels.append((subject, LABEL, ox.Literal(text.strip(), language="en")))
+    return labels
+
+
+def _sources(ws: Workspace, onto: OntologyIndex) -> list[Triple]:
+    """The sources (with their SHA-256) and every passage, plus the sources' own descriptions."""
+    prov: list[Triple] = []
+    for name, source in ws.sources.items():
+        src = _n(source_iri(name))
+        prov += [(src, TYPE, _n(KZ + "Source")), (src, _n(KZ + "sha256"), ox.Literal(source.sha256)),
+                 (src, _n(KZ + "filePath"),
+                  ox.Literal(source.path.relative_to(ws.settings.root).as_posix()
+                             if source.path.is_relative_to(ws.settings.root) else source.path.name))]
+        for line, passage in source.passages.items():
+            node = _n(passage_iri(name, line))
+            prov += [(node, TYPE, _n(KZ + "Passage")), (node, _n(KZ + "inSource"), src),
+                     (node, LABEL, ox.Literal(f"{name}, line {line}", language="en")),
+                     (node, _n(KZ + "lineNumber"), ox.Literal(str(line), datatype=_n(XSD + "integer"))),
+                     (node, _n(KZ + "passageText"), ox.Literal(passage.text.strip())),
+                     (node, _n(KZ + "passageKind"), ox.Literal(passage.kind.value))]
+            if passage.section:
+                prov.append((node, _n(KZ + "sectionTitle"), ox.Literal(passage.section)))
+    prov.extend(q.triple for q in ws.store.quads_for_pattern(None, None, None, SOURCES_GRAPH))  # type: ignore[misc]
+    return symmetric_closure(prov, onto.symmetric)
+
+
+def _unit_task(onto: OntologyIndex, path: str, content: bytes) -> FileUnit:
+    return compile_file(path, content, onto)
+
+
+def file_units(ws: Workspace, onto: OntologyIndex, *, executor: Executor | None = None,
+               cache: UnitCache | None = None) -> list[FileUnit]:
+    """A unit per curated file, in file order: from the cache where the file, the ontology and the code are
+    unchanged, compiled through the executor otherwise (and then cached)."""
+    cache = cache or UnitCache(None)
+    ontology = ontology_fingerprint(f.path for f in ws.ontology_files)
+    code = code_fingerprint()
+    contents = [f.path.read_bytes() for f in ws.files]
+    keys = [unit_key(content, ontology=ontology, code=code) for content in contents]
+    units: dict[int, FileUnit] = {}
+    todo: list[int] = []
+    for i, key in enumerate(keys):
+        unit = cache.get(key)
+        if unit is None:
+            todo.append(i)
+        else:
+            units[i] = unit
+            cache.reused.append(ws.files[i].path.name)
+    made = (executor or SerialExecutor()).map(_unit_task, onto, [(str(ws.files[i].path), contents[i]) for i in todo])
+    for i, unit in zip(todo, made, strict=True):
+        units[i] = unit
+        cache.put(keys[i], unit)
+        cache.compiled.append(ws.files[i].path.name)
+    cache.keep_only(set(keys))
+    return [units[i] for i in range(len(keys))]
+
+
+def _count(store: ox.Store, query: str) -> int:
+    rows = list(store.query(query))  # type: ignore[arg-type]
+    return int(rows[0][0].value) if rows else 0  # type: ignore[index]
+
+
+def compile_workspace(ws: Workspace, onto: OntologyIndex, *, executor: Executor | None = None,
+                      cache: UnitCache | None = None) -> Compiled:
+    cache = cache or UnitCache(None)
+    units = file_units(ws, onto, executor=executor, cache=cache)
+    store, asserted = ox.Store(), ox.Store()
+    ontology_quads = list(ws.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
+    store.extend(ontology_quads)
+    for unit in units:
+        asserted.load(unit.asserted, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA_GRAPH)
+        store.load(unit.data, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA_GRAPH)
+        store.load(unit.provenance, format=ox.RdfFormat.N_TRIPLES, to_graph=PROVENANCE_GRAPH)
+    counts: dict[str, int] = {"asserted": len(asserted)}
+    for name in ("super-properties", "inverses", "types", "mentions"):  # summed over the file units
+        counts[name] = sum(unit.counts.get(name, 0) for unit in units)
+
+    # whole-graph steps: dates, rules, and what follows from both triple by triple
+    dates = _dates(b for unit in units for b in unit.dates)
+    made = _rules(ws.settings.rules_dir, asserted, dates, ontology_quads)
+    derivation = Derivation(onto, data=set(dates) | set(made))
+    derived = derivation.close()
+    before = len(store)
+    store.extend(ox.Quad(s, p, o, DATA_GRAPH) for s, p, o in derivation.data)
+    counts["dates"], counts["rules"] = len(dates), len(made)
+    counts["derived from dates and rules"] = len(store) - before
+    for name, added in derived.items():
+        counts[name] += added
+    vocabulary = {q.subject: q.object for q in ws.store.quads_for_pattern(None, LABEL, None, ONTOLOGY_GRAPH)}
+    labels = _node_labels(store, vocabulary)  # type: ignore[arg-type]
+    store.extend(ox.Quad(s, p, o, DATA_GRAPH) for s, p, o in labels)
+    counts["node labels"] = len(labels)
+    store.extend(ox.Quad(s, p, o, PROVENANCE_GRAPH) for s, p, o in _sources(ws, onto))
+
+    data, prov = f"GRAPH <{DATA_GRAPH.value}>", f"GRAPH <{PROVENANCE_GRAPH.value}>"
+    counts["cited statements"] = _count(store, f"SELECT (COUNT(*) AS ?n) {{ {prov} {{ ?s a <{RDF}Statement> }} }}")
+    counts["ontology"] = len(ontology_quads)
+    counts["data"] = _count(store, f"SELECT (COUNT(*) AS ?n) {{ {data} {{ ?s ?p ?o }} }}")
+    counts["provenance"] = _count(store, f"SELECT (COUNT(*) AS ?n) {{ {prov} {{ ?s ?p ?o }} }}")
+    for name, prefix in (("claims", CLAIM), ("links", LINK)):
+        counts[name] = _count(store, f"SELECT (COUNT(DISTINCT ?c) AS ?n) {{ {prov} {{ ?s <{KZ}citation> ?c }} "
+                                     f"FILTER(STRSTARTS(STR(?c), \"{prefix}\")) }}")
+    counts["entities"] = _count(store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ {data} {{ ?s <{RDFS_LABEL}> ?l }} "
+                                       f"FILTER(STRSTARTS(STR(?s), \"{ID}\") && !STRSTARTS(STR(?s), \"{NODE}\")) }}")
+    return Compiled(store=store, counts=counts, asserted=asserted,
+                    units={"executor": (executor or SerialExecutor()).description, **cache.summary()})
 
 
 __all__ = ["Compiled", "DATA_GRAPH", "ONTOLOGY_GRAPH", "PROVENANCE_GRAPH", "compile_workspace", "day_start",
-           "statement_iri"]
+           "file_units", "statement_iri"]

@@ -27,6 +27,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("out", "dist", "Folder the build writes to, relative to the root unless absolute."),
     Setting("base_iri", DEFAULT_BASE, "Base IRI of the published graph; the curated files use the default "
             "and the build rewrites it."),
+    Setting("executor", "local", "Where the build compiles the curated files: local (a process per core), "
+            "local:N, serial, or dask://HOST:PORT (a Dask distributed scheduler)."),
+    Setting("cache", "on", "Reuse the compiled units of unchanged files from OUT/.cache/units (on or off)."),
+    Setting("reason_max_triples", "200000", "At most this many data triples go to the OWL reasoner and the OWL 2 "
+            "DL profile check (0: no limit). The ontology always goes in full; above the limit, the data goes as "
+            "the modules of some curated files (the build report names them)."),
 )
 
 
@@ -40,6 +46,16 @@ def setting(name: str) -> Setting:
 def _from_env(name: str) -> str:
     item = setting(name)
     return os.environ.get(item.env, item.default)
+
+
+def _count(name: str, given: int | None) -> int:
+    """A setting that is a whole number, 0 or more: the flag's value, else the environment's, else the default."""
+    text = str(given) if given is not None else _from_env(name).strip()
+    if not text.isdigit():
+        item = setting(name)
+        raise ConfigError(f"{item.env}={text!r} is not a whole number (0 or more)",
+                          hint=f"set {item.env} to a number such as {item.default}, or 0 for no limit")
+    return int(text)
 
 
 def _find_root(start: Path) -> Path | None:
@@ -56,9 +72,14 @@ class Settings:
     root: Path
     out: Path
     base_iri: str = DEFAULT_BASE
+    executor: str = "local"
+    cache: bool = True
+    reason_max_triples: int = 200_000
 
     @classmethod
-    def load(cls, *, root: Path | None = None, out: Path | None = None, base_iri: str | None = None) -> Settings:
+    def load(cls, *, root: Path | None = None, out: Path | None = None, base_iri: str | None = None,
+             executor: str | None = None, cache: bool | None = None,
+             reason_max_triples: int | None = None) -> Settings:
         root_text = str(root) if root else _from_env("root")
         found = Path(root_text) if root_text else (_find_root(Path.cwd()) or _find_root(Path(__file__).parent))
         if found is None or not (found / "ontology" / "kuzbass.ttl").is_file():
@@ -72,7 +93,18 @@ class Settings:
         if not (base.startswith("http://") or base.startswith("https://")) or not base.endswith("/"):
             raise ConfigError(f"base IRI {base!r} must be an http(s) IRI ending in '/'",
                               hint=f"e.g. --base-iri {DEFAULT_BASE}")
-        return cls(root=found, out=out_path if out_path.is_absolute() else found / out_path, base_iri=base)
+        cache_text = _from_env("cache").strip().lower()
+        if cache is None and cache_text not in ("on", "off"):
+            raise ConfigError(f"{setting('cache').env}={cache_text!r} is neither on nor off",
+                              hint=f"set {setting('cache').env}=on or off, or pass --no-cache")
+        return cls(root=found, out=out_path if out_path.is_absolute() else found / out_path, base_iri=base,
+                   executor=executor or _from_env("executor"), cache=cache if cache is not None else cache_text == "on",
+                   reason_max_triples=_count("reason_max_triples", reason_max_triples))
+
+    @property
+    def units_cache(self) -> Path:
+        """Where the build keeps the compiled units of the curated files between builds."""
+        return self.out / ".cache" / "units"
 
     @property
     def ontology_dir(self) -> Path:

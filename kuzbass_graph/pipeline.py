@@ -9,6 +9,8 @@ from rich.console import Console
 
 from . import __version__
 from .analysis.run import analyze_compiled
+from .build.cache import UnitCache
+from .build.executor import open_executor
 from .compile import Compiled, compile_workspace
 from .config import Settings
 from .coverage import CoverageReport, measure_coverage
@@ -43,9 +45,11 @@ class Outcome:
                 + (f"; {warnings} warning(s)" if warnings else ""))
 
 
-def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, strict: bool = False) -> Outcome:
-    """Load, validate the curated files, compile, then validate the compiled graph. Raises ValidationFailed
-    on an error (or, when strict, on a warning); prints the warnings otherwise."""
+def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, strict: bool = False,
+               cache: bool = False) -> Outcome:
+    """Load, validate the curated files, compile (through the settings' executor, reusing cached file units
+    when `cache` and the settings allow), then validate the compiled graph. Raises ValidationFailed on an
+    error (or, when strict, on a warning); prints the warnings otherwise."""
     timings: dict[str, float] = {}
 
     def step(name: str, started: float) -> None:
@@ -65,7 +69,12 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
             raise ValidationFailed(report.problems)
         status.update("compiling")
         t = time.perf_counter()
-        compiled = compile_workspace(ws, onto)
+        executor = open_executor(settings.executor)
+        try:
+            compiled = compile_workspace(ws, onto, executor=executor,
+                                         cache=UnitCache(settings.units_cache if cache and settings.cache else None))
+        finally:
+            executor.close()
         step("compile", t)
         if Check.SYMMETRY not in skip:
             report.ran.append(Check.SYMMETRY)
@@ -105,7 +114,7 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
                   console: Console | None = None, strict: bool = False) -> str:
     console = console or Console(stderr=True)
     started = time.perf_counter()
-    outcome = run_checks(settings, skip=skip, console=console, strict=strict)
+    outcome = run_checks(settings, skip=skip, console=console, strict=strict, cache=True)
     with console.status("analysing the network"):
         t = time.perf_counter()
         analysis = analyze_compiled(outcome.compiled.store)  # adds the analysis graph to the dumps
@@ -142,13 +151,15 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
         write_json(folder / "build-report.json", {
             "version": __version__, "base_iri": settings.base_iri, "counts": outcome.compiled.counts,
             "checks": [str(c) for c in outcome.report.ran], "seconds": outcome.timings, "files": sizes,
+            "units": outcome.compiled.units,
             "coverage": {"content_sentences": len(coverage.sentences), "cited": coverage.cited,
                          "share": round(coverage.share, 4)},
             "sources": {name: {"sha256": s.sha256, "passages": len(s.passages)}
                         for name, s in outcome.ws.sources.items()},
         })
-    return (f"{outcome.summary()}; coverage {coverage.share:.1%} -> {settings.out} "
-            f"in {outcome.timings['total']:.1f} s")
+    units = outcome.compiled.units
+    return (f"{outcome.summary()}; coverage {coverage.share:.1%}; files compiled {units['compiled']}, "
+            f"reused {units['reused']} ({units['executor']}) -> {settings.out} in {outcome.timings['total']:.1f} s")
 
 
 def coverage_project(settings: Settings, *, console: Console | None = None) -> CoverageReport:

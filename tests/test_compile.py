@@ -7,7 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from kuzbass_graph.compile import DATA_GRAPH, PROVENANCE_GRAPH, Compiled, compile_workspace, statement_iri
+from kuzbass_graph.build.units import statement_iri
+from kuzbass_graph.compile import DATA_GRAPH, PROVENANCE_GRAPH, Compiled, compile_workspace
 from kuzbass_graph.config import Settings
 from kuzbass_graph.loader import load_workspace
 from kuzbass_graph.namespaces import KZ

@@ -15,6 +15,7 @@ Statements and analysis measurements (ON_REQUEST) are described by `kuzbass serv
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -155,12 +156,18 @@ def write_ontology_page(folder: Path, triples: list[ox.Triple], prefixes: dict[s
         shutil.copyfile(cached, folder / "index.html")
         return
     # in its own process: pyLODE configures the root logger and leaves a file open
+    # the same page for the same ontology: canonical blank nodes, sorted input, pyLODE run reproducibly
     target = folder / "index.html"
+    canonical = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+    canonical.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    ordered = sorted((q.triple for q in canonical), key=str)
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "ontology.ttl"
-        source.write_bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"")
-        command = [sys.executable, "-m", "pylode", str(source), "-o", str(target.with_suffix(""))]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+        source.write_bytes(ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"")
+        command = [sys.executable, "-m", "kuzbass_graph.publishing.pylode_run", str(source), "-o",
+                   str(target.with_suffix(""))]
+        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False,
+                              env={**os.environ, "PYTHONHASHSEED": "0"})
     if done.returncode != 0 or not target.is_file():
         raise OutputError(f"pyLODE could not document the ontology in {folder}: {done.stderr.strip()[-500:]}",
                           hint="run `python -m pylode ontology/kuzbass.ttl -o /tmp/x` to see the problem")

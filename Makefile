@@ -41,6 +41,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/serve_load.py
 	$(BIN)/python bench/site_build.py
 	$(BIN)/python bench/site_draw.py
+	$(BIN)/python bench/build_scale.py
 
 clean:
 	rm -rf $(VENV) dist

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
@@ -13,8 +14,12 @@ import pytest
 from rich.console import Console
 
 from kuzbass_graph.config import Settings
+from kuzbass_graph.loader import load_workspace
 from kuzbass_graph.namespaces import ID, KZ, RDFS_LABEL, SOURCE
+from kuzbass_graph.ontology import index_ontology
 from kuzbass_graph.pipeline import run_checks
+from kuzbass_graph.validation.labels import check_labels
+from kuzbass_graph.validation.provenance import check_claims
 from tests.fixture_project import ROOT
 
 GENERATOR = ROOT / "bench" / "synthetic.py"
@@ -115,3 +120,23 @@ def test_two_copies_pass_every_check_strictly(two: Path) -> None:
                                                     "reasoner"}
     assert outcome.compiled.counts["claims"] == 2 * len({q.subject.value for q in curated_quads(ROOT)
                                                           if q.predicate.value == KZ + "quote"})
+
+
+def test_the_benchmark_edit_appends_a_claim_that_passes_the_claim_checks(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """bench/build_scale.py's incremental mode appends a claim to one file: a new claim, quote-valid."""
+    spec = importlib.util.spec_from_file_location("build_scale", ROOT / "bench" / "build_scale.py")
+    assert spec and spec.loader
+    build_scale = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "build_scale", build_scale)  # its dataclasses look their module up
+    spec.loader.exec_module(build_scale)
+    root = tmp_path / "kz-2"
+    assert generate(root, 2).returncode == 0
+    edited = root / "data" / "triples" / "05-modernization-c1.trig"
+    claim = build_scale.append_claim(edited, "-c1")
+    assert claim.endswith("-bench-edit-c1")
+    ws = load_workspace(Settings.load(root=root, out=root / "dist"))
+    record = next(f for f in ws.files if f.path.name == edited.name)
+    assert claim in record.claims
+    problems = check_claims(ws) + check_labels(ws, index_ontology(ws.store))
+    assert problems == []

@@ -31,6 +31,9 @@ NoReasonOption = Annotated[bool, typer.Option(
     "--no-reason", help="Skip the OWL reasoner (HermiT) and the OWL 2 DL profile check (both run Java).")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Fail on warnings too (e.g. two entities with "
                                             "one label and class, a skipped file).")]
+ReasonMaxOption = Annotated[int | None, typer.Option(
+    "--reason-max-triples", min=0, help="At most this many data triples go to the reasoner and the profile "
+    "check, the ontology in full (0: no limit) [env: KUZBASS_REASON_MAX_TRIPLES; default: 200000].")]
 
 
 def _skipped(skip: list[Check] | None, no_reason: bool) -> frozenset[Check]:
@@ -69,13 +72,14 @@ def validate(
     skip: SkipOption = None,
     no_reason: NoReasonOption = False,
     strict: StrictOption = False,
+    reason_max_triples: ReasonMaxOption = None,
 ) -> None:
     """Check the ontology and the curated data: syntax, declarations, quotes, SHACL shapes, OWL consistency."""
     from .pipeline import validate_project
 
     try:
-        summary = validate_project(Settings.load(root=root), skip=_skipped(skip, no_reason), console=err,
-                                   strict=strict)
+        summary = validate_project(Settings.load(root=root, reason_max_triples=reason_max_triples),
+                                   skip=_skipped(skip, no_reason), console=err, strict=strict)
     except KuzbassError as exc:
         raise _fail(exc) from None
     out.print(f"[green]valid:[/] {summary}")
@@ -97,13 +101,14 @@ def build(
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Compile every file again instead of reusing the units of unchanged files "
         "[env: KUZBASS_CACHE=off].")] = False,
+    reason_max_triples: ReasonMaxOption = None,
 ) -> None:
     """Validate, materialize inferences and write the dumps to the output folder (atomically)."""
     from .pipeline import build_project
 
     try:
         settings = Settings.load(root=root, out=out_dir, base_iri=base_iri, executor=executor,
-                                 cache=False if no_cache else None)
+                                 cache=False if no_cache else None, reason_max_triples=reason_max_triples)
         summary = build_project(settings,
                                 skip=_skipped(skip, no_reason), console=err, strict=strict)
     except KuzbassError as exc:

@@ -24,6 +24,7 @@ from .site.map import write_map
 from .site.network import NetworkSite, network_input
 from .site.queries import CatalogueRun
 from .validation import Check, ValidationReport, validate_curation
+from .validation.abox import AboxScope, abox_scope
 from .validation.profile import check_profile
 from .validation.reasoner import check_reasoner
 from .validation.shapes import check_shapes
@@ -85,17 +86,22 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
             report.ran.append(Check.SHAPES)
             report.problems += check_shapes(ws, compiled)
             step("shapes", t)
+        scope: AboxScope | None = None  # what the profile check and the reasoner read (validation/abox.py)
         if Check.PROFILE not in skip and Check.REASONER not in skip and report.ok:  # both run Java
             status.update("checking the OWL 2 DL profile")
             t = time.perf_counter()
             report.ran.append(Check.PROFILE)
-            report.problems += check_profile(ws, compiled)
+            scope = abox_scope(ws, compiled)
+            report.reasoned = scope.describe()
+            report.problems += check_profile(ws, compiled, scope=scope)
             step("profile", t)
         if Check.REASONER not in skip and report.ok:
             status.update("reasoning with HermiT")
             t = time.perf_counter()
             report.ran.append(Check.REASONER)
-            report.problems += check_reasoner(ws, compiled, onto)
+            scope = scope or abox_scope(ws, compiled)
+            report.reasoned = scope.describe()
+            report.problems += check_reasoner(ws, compiled, onto, scope=scope)
             step("reasoner", t)
     if not report.ok:
         raise ValidationFailed(report.problems)
@@ -151,7 +157,7 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
         write_json(folder / "build-report.json", {
             "version": __version__, "base_iri": settings.base_iri, "counts": outcome.compiled.counts,
             "checks": [str(c) for c in outcome.report.ran], "seconds": outcome.timings, "files": sizes,
-            "units": outcome.compiled.units,
+            "units": outcome.compiled.units, "reasoned": outcome.report.reasoned,
             "coverage": {"content_sentences": len(coverage.sentences), "cited": coverage.cited,
                          "share": round(coverage.share, 4)},
             "sources": {name: {"sha256": s.sha256, "passages": len(s.passages)}

@@ -40,6 +40,7 @@ class ValidationReport:
     problems: list[Problem] = field(default_factory=list)
     ran: list[Check] = field(default_factory=list)
     strict: bool = False
+    reasoned: dict[str, object] | None = None  # what the OWL checks read (abox.AboxScope.describe)
 
     @property
     def errors(self) -> list[Problem]:

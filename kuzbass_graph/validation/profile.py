@@ -5,7 +5,9 @@ data beside this module) loads one N-Triples file with it and prints each violat
 each use of an XSD/RDF datatype outside the OWL 2 datatype map (which the OWL API lets pass and HermiT
 rejects). Java runs the single-file program directly (`java -cp HermiT.jar OwlProfile.java file.nt`), so
 it needs a JDK (`javac`), not only a runtime. The provenance graph is not checked: its reified statements
-and Web Annotations are RDF outside OWL by design.
+and Web Annotations are RDF outside OWL by design. The check reads the whole ontology and the ABox of
+`abox.abox_scope` (all the data graph up to the limit `reason_max_triples`, else the modules of some
+curated files), as the reasoner does.
 """
 
 from __future__ import annotations
@@ -22,9 +24,9 @@ import pyoxigraph as ox
 from ..compile import Compiled
 from ..errors import Problem, ReasonerError
 from ..loader import Workspace
-from ..locate import locate_iri
 from ..namespaces import OWL, RDF, RDFS, XSD
-from .reasoner import published_owl
+from .abox import AboxScope, abox_scope
+from .line_index import LineIndex
 
 CHECKER = Path(__file__).with_name("OwlProfile.java")
 TIMEOUT_SECONDS = 300
@@ -97,18 +99,21 @@ def hint_for(kind: str, term: str | None) -> str:
     return f"make the axiom fit the OWL 2 DL restrictions ({DL_RESTRICTIONS})"
 
 
-def check_profile(ws: Workspace, compiled: Compiled) -> list[Problem]:
-    """One error per OWL 2 DL violation in the published ontology + data graph, naming the axiom."""
+def check_profile(ws: Workspace, compiled: Compiled, *, scope: AboxScope | None = None) -> list[Problem]:
+    """One error per OWL 2 DL violation in the ontology + the ABox of the scope (by default `abox_scope`),
+    naming the axiom."""
+    scope = scope or abox_scope(ws, compiled)
     with tempfile.TemporaryDirectory(prefix="kuzbass-profile-") as folder:
         nt_file = Path(folder) / "ontology-and-data.nt"
-        nt_file.write_bytes(ox.serialize(published_owl(compiled), format=ox.RdfFormat.N_TRIPLES) or b"")
+        nt_file.write_bytes(ox.serialize(scope.triples, format=ox.RdfFormat.N_TRIPLES) or b"")
         violations = run_checker(nt_file)
     places: dict[str, tuple[Path, int] | None] = {}
+    lines = LineIndex.of(ws) if violations else None
     problems = []
     for kind, axiom in violations:
         term = first_term(axiom)
-        if term is not None and term not in places:
-            places[term] = locate_iri(ws, term)
+        if term is not None and term not in places and lines is not None:
+            places[term] = lines.locate(term)
         where = places.get(term) if term is not None else None
         shown = axiom if len(axiom) <= 400 else axiom[:400] + "..."
         problems.append(Problem("profile", f"not OWL 2 DL ({kind}): {shown}", path=where[0] if where else None,

@@ -1,5 +1,11 @@
 """OWL 2 DL consistency with HermiT (owlready2, system Java) of the published ontology + data graph,
-unfiltered, and no unsatisfiable classes."""
+unfiltered, and no unsatisfiable classes.
+
+HermiT reads the whole ontology and the ABox of `abox.abox_scope`: all the data graph up to the limit
+`reason_max_triples`, else the modules of some curated files. When the ABox is bounded, the types that the
+data asserts or implies (by the domains and ranges of its properties) are also checked against the
+ontology's disjoint classes for all the data, so a disjointness clash outside the modules is still found.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +18,16 @@ import pyoxigraph as ox
 from ..compile import DATA_GRAPH, Compiled
 from ..errors import Problem, ReasonerError
 from ..loader import ONTOLOGY_GRAPH, Workspace
-from ..locate import locate_iri
 from ..namespaces import KZ, ONTOLOGY_IRI, OWL, RDF, RDF_TYPE
 from ..ontology import OntologyIndex
+from .abox import AboxScope, abox_scope
+from .line_index import LineIndex
 
 
 def published_owl(compiled: Compiled) -> list[ox.Triple]:
     """The graphs published as OWL 2 DL: ontology and data. The provenance graph (reified statements,
-    Web Annotations) is RDF outside OWL by design and is not given to the reasoner or the profile check."""
+    Web Annotations) is RDF outside OWL by design and is not given to the reasoner or the profile check.
+    The checks read `abox.abox_scope`, which is this unless the data is over the limit."""
     return [q.triple for graph in (ONTOLOGY_GRAPH, DATA_GRAPH)
             for q in compiled.store.quads_for_pattern(None, None, None, graph)]
 
@@ -64,12 +72,14 @@ def explain_clashes(ws: Workspace, onto: OntologyIndex, triples: list[ox.Triple]
             implied[o.value] |= {r for r in onto.ranges.get(p, ()) if r.startswith(KZ)}
     problems = []
     groups = _disjoint_sets(ws)
+    lines: LineIndex | None = None
     for entity, classes in sorted(implied.items()):
         above = set().union(*(onto.ancestors(c) for c in classes))
         for group in groups:
             hits = sorted(group & above)
             if len(hits) > 1:
-                where = locate_iri(ws, entity)
+                lines = lines or LineIndex.of(ws)
+                where = lines.locate(entity)
                 problems.append(Problem(
                     "reasoner", f"<{entity}> would be both " + " and ".join(h.replace(KZ, "kz:") for h in hits)
                     + ", which are disjoint", path=where[0] if where else None, line=where[1] if where else None,
@@ -78,13 +88,17 @@ def explain_clashes(ws: Workspace, onto: OntologyIndex, triples: list[ox.Triple]
     return problems
 
 
-def check_reasoner(ws: Workspace, compiled: Compiled, onto: OntologyIndex) -> list[Problem]:
+def check_reasoner(ws: Workspace, compiled: Compiled, onto: OntologyIndex, *,
+                   scope: AboxScope | None = None) -> list[Problem]:
+    """HermiT on the ontology and the ABox of the scope (by default `abox_scope`); unsatisfiable classes and
+    inconsistency, explained by the entities whose types clash where possible."""
     if shutil.which("java") is None:
         raise ReasonerError("the OWL reasoner needs Java, and no 'java' is on the PATH",
                             hint="install a Java runtime (apt-get install default-jre-headless), "
                                  "or skip the reasoner with --no-reason")
+    scope = scope or abox_scope(ws, compiled)
     try:
-        consistent, unsatisfiable = _run_hermit(_ntriples(published_owl(compiled)))
+        consistent, unsatisfiable = _run_hermit(_ntriples(scope.triples))
     except Exception as exc:  # owlready2 wraps Java failures in several types
         raise ReasonerError(f"HermiT failed: {str(exc).strip()[:500]}",
                             hint="check that 'java -version' works; run with --no-reason to skip") from exc
@@ -96,4 +110,6 @@ def check_reasoner(ws: Workspace, compiled: Compiled, onto: OntologyIndex) -> li
         problems += explained or [Problem(
             "reasoner", "HermiT found the ontology and data inconsistent", focus=ONTOLOGY_IRI,
             hint="look for an entity with disjoint types, or a value against a property's range")]
+    elif scope.bounded:  # the data HermiT did not read: its types against the disjoint classes
+        problems += explain_clashes(ws, onto, compiled.reasoner_input)
     return problems

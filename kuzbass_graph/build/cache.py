@@ -82,7 +82,7 @@ class UnitCache:
                 path.unlink(missing_ok=True)
 
     def summary(self) -> dict[str, object]:
-        return {"folder": str(self.folder) if self.folder else None, "reused": len(self.reused),
+        return {"cache": "on" if self.folder else "off", "reused": len(self.reused),
                 "compiled": len(self.compiled), "compiled files": sorted(self.compiled)}
 
 

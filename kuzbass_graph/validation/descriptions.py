@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 import pyoxigraph as ox
 
@@ -52,6 +53,7 @@ IRREGULAR = {
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A light English stem: possessive, plural and verb endings off, irregular forms mapped."""
     word = word.casefold().replace("'s", "")

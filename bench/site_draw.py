@@ -4,9 +4,10 @@
 
 For the real graph (the build in --dist, analysed again here) and synthetic graphs of 1,000 and 5,000
 entities (preferential attachment, two links each, kuzbass_graph.site.network.synthetic): the seconds to
-compute the layout and write the pages, the data file's size, and, opened from file:// in Debian's
-Chromium (Playwright), the time from navigation start to vis-network's first `afterDrawing` (median of
---runs loads, a new page each). Writes bench/results/site-draw.md.
+compute the layout and write the pages (pyvis Networks, the pages by pyvis' generate_html), the whole
+network page's size (its data inline), and, opened from file:// in Debian's Chromium (Playwright), the time
+from navigation start to vis-network's first `afterDrawing` (median of --runs loads, a new page each).
+Writes bench/results/site-draw.md.
 """
 
 from __future__ import annotations
@@ -61,10 +62,9 @@ def measure(name: str, data: NetworkInput, runs: int, scratch: Path) -> dict[str
     started = time.perf_counter()
     steps = NetworkSite(data).write(site)
     seconds = time.perf_counter() - started
-    (site / "assets" / "page.css").write_text("", encoding="utf-8")
     first, own = draw_times((site / "network" / "index.html").as_uri(), runs)
     return {"name": name, "nodes": data.graph.number_of_nodes(), "edges": data.graph.number_of_edges(),
-            "write": seconds, "steps": steps, "size": (site / "network" / "data" / "all.js").stat().st_size,
+            "write": seconds, "steps": steps, "size": (site / "network" / "index.html").stat().st_size,
             "first": statistics.median(first), "own": statistics.median(own), "runs": runs}
 
 
@@ -85,10 +85,11 @@ def main() -> None:
     lines = ["# Network pages: generation and first draw", "",
              f"`bench/site_draw.py`, {platform.node()}, Python {platform.python_version()}, Chromium headless "
              f"(Playwright, file://, 1280x900), median of {args.runs} loads. Write: layout, the whole network, "
-             "the community pages and one ego network per linked entity. First draw: from navigation start to "
-             "vis-network's first `afterDrawing` (parsing vis-network and the data included); vis: from "
+             "the community pages and one ego network per linked entity, each a pyvis Network. First draw: from "
+             "navigation start to vis-network's first `afterDrawing` (parsing vis-network and the page with its "
+             "data included); vis: from "
              "`new vis.Network` to that draw. Target: first draw under 2 s at 5,000 nodes.", "",
-             "| graph | nodes | edges | write (s) | layout / whole / communities / egos (s) | all.js (KB) | "
+             "| graph | nodes | edges | write (s) | layout / whole / communities / egos (s) | index.html (KB) | "
              "first draw (ms) | vis (ms) | target |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:

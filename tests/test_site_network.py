@@ -7,6 +7,7 @@ Set KUZBASS_SCREENSHOTS=1 to write the screenshots of docs/screenshots/network-*
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -71,12 +72,6 @@ def test_ego_network_takes_every_neighbour_first_then_the_most_central() -> None
     assert ego_nodes(g, "e", centrality, limit=4) == ["e", "n1", "n2", "far2"]
 
 
-def test_data_scripts_cannot_become_markup() -> None:
-    text = script({"label": EVIL + "</script>&\u2028"})
-    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
-    assert text.startswith("window.KZ_NETWORK = {") and text.endswith("};\n")
-
-
 def _tiny() -> NetworkInput:
     a, b, c = (f"{ID}person/{x}" for x in ("alice", "bob", "carol"))
     entities = {a: Entity(a, EVIL, "Person", frozenset({KZ + "Person"}), ("Alicia",)),
@@ -91,13 +86,79 @@ def _tiny() -> NetworkInput:
     return NetworkInput(g, entities, {a: 0.5, b: 0.3, c: 0.2}, [sorted(entities)], claims, {"led": "led"})
 
 
-def test_viewer_document_carries_classes_variants_and_quotes() -> None:
-    doc = Viewer(_tiny()).document(sorted(_tiny().graph), title="t", focus=f"{ID}person/alice")
+def test_the_panel_carries_classes_variants_and_quotes() -> None:
+    doc = Viewer(_tiny()).draw(sorted(_tiny().graph), title="t", focus=f"{ID}person/alice").panel
     nodes = {n["id"]: n for n in doc["nodes"]}  # type: ignore[attr-defined]
     assert nodes["person/alice"]["v"] == ["Alicia"] and nodes["person/alice"]["label"] == EVIL
     assert doc["focus"] == "person/alice"
     assert [q[2:] for q in doc["quotes"]] == [["claim/q1", None], ["claim/q2", None]]  # type: ignore[attr-defined]
     assert all(e["y"] is None for e in doc["edges"])  # type: ignore[attr-defined]
+
+
+def test_vis_network_gets_its_nodes_edges_and_options_from_pyvis() -> None:
+    from pyvis.network import Network
+
+    drawing = Viewer(_tiny()).draw(sorted(_tiny().graph), title="t", focus=f"{ID}person/bob")
+    net = drawing.network
+    assert isinstance(net, Network)
+    nodes, edges, _, _, _, options = net.get_network_data()
+    # the same order as the panel's rows: alice, bob, carol; bob (the focus) in the middle with a thick border
+    assert [n["id"] for n in nodes] == [0, 1, 2]
+    assert [(n["label"], n["shape"], n["group"]) for n in nodes] == [
+        (EVIL, "dot", "Person"), ("Bob", "square", "Organization"), ("Carol", "diamond", "Place")]
+    assert (nodes[1]["x"], nodes[1]["y"], nodes[1]["borderWidth"]) == (0.0, 0.0, 4)
+    assert nodes[0]["title"] == EVIL + " (Person)" and "borderWidth" not in nodes[0]
+    assert [(e["id"], e["from"], e["to"], e["arrows"], e["dashes"]) for e in edges] == [
+        (0, 0, 1, "", [2, 4]), (1, 1, 2, "", [2, 4])]  # undated: dotted
+    assert edges[0]["color"] == "rgba(31,119,180,0.75)"  # the relation's colour, translucent
+    assert edges[0]["title"] == f"{EVIL} — led — Bob"
+    vis = json.loads(options)
+    assert vis["physics"] == {"enabled": False} and vis["layout"]["improvedLayout"] is False
+    assert vis["groups"]["Person"]["color"]["background"] == "#e15759"
+    assert set(vis["groups"]) == {"Person", "Organization", "Place"}  # the classes drawn
+
+
+def test_a_large_network_labels_only_its_largest_nodes() -> None:
+    data = synthetic(1600)
+    nodes = Viewer(data).draw(sorted(data.graph), title="t",
+                              positions={n: (0.0, 0.0) for n in data.graph}).network.nodes
+    labelled = [n for n in nodes if "label" in n]
+    assert 380 <= len(labelled) <= 400 and all(isinstance(n["label"], str) for n in labelled)
+    assert all("size" in n and "value" not in n for n in nodes)
+    assert min(n["size"] for n in labelled) >= max(n["size"] for n in nodes if "label" not in n)
+
+
+def test_data_cannot_become_markup() -> None:
+    drawing = Viewer(_tiny()).draw(sorted(_tiny().graph), title=EVIL + "</script>&\u2028",
+                                   focus=f"{ID}person/alice")
+    text = script(drawing)
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert text.startswith("window.KZ_NETWORK = {") and "\nwindow.KZ_VIS = {" in text and text.endswith("};\n")
+    assert text.count("\\u003cscript") >= 3  # the label in the panel, in vis-network's label and tooltip
+
+
+def test_a_page_is_pyvis_generate_html_with_the_data_as_json_blocks(tmp_path: Path) -> None:
+    NetworkSite(_tiny()).write(tmp_path)
+    html = (tmp_path / "network" / "index.html").read_text(encoding="utf-8")
+    blocks = dict(re.findall(r'<script type="application/json" id="([a-z-]+)">(.*?)</script>', html, re.S))
+    assert set(blocks) == {"kz-vis-data", "kz-panel-data"}
+    vis, panel = json.loads(blocks["kz-vis-data"]), json.loads(blocks["kz-panel-data"])
+    assert [n["label"] for n in vis["nodes"]] == [n["label"] for n in panel["nodes"]] == [EVIL, "Bob", "Carol"]
+    assert vis["options"]["physics"] == {"enabled": False} and len(vis["edges"]) == 2
+    assert "<script>" not in html and "<img" not in html  # the label is in the page as text only
+    assert html.count("<script") == 4 and 'src="../assets/vendor/vis-network/vis-network.min.js"' in html
+    assert "pyvis 0.3.2" in html and "bootstrap" not in html and "lib/" not in html
+
+
+def test_a_network_site_written_alone_has_every_file_its_pages_load(tmp_path: Path) -> None:
+    NetworkSite(synthetic(30)).write(tmp_path)
+    for page in (tmp_path / "network").glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        refs = re.findall(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"', text)
+        assert {"../assets/page.css", "../assets/site.css", "../assets/network/network.css"} <= set(refs), page
+        for ref in refs:
+            assert (page.parent / ref).resolve().is_file(), (page, ref)
+    assert (tmp_path / "assets" / "site.css").read_text(encoding="utf-8").count("header.site nav") >= 1
 
 
 def test_written_pages_reference_nothing_remote(tmp_path: Path) -> None:
@@ -259,7 +320,6 @@ def test_a_label_with_markup_stays_text(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     NetworkSite(synthetic(40, labels={0: EVIL})).write(tmp_path)
-    (tmp_path / "assets" / "page.css").write_text("", encoding="utf-8")
     with sync_playwright() as p:
         b = Browser(p, ("file://",))
         page = b.open((tmp_path / "network" / "index.html").as_uri())
@@ -300,7 +360,6 @@ def test_filters_and_years_change_what_is_drawn(tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     NetworkSite(synthetic(120)).write(tmp_path)
-    (tmp_path / "assets" / "page.css").write_text("", encoding="utf-8")
     dashed = """() => kzNetwork.edges.get().filter(e => !e.hidden && Array.isArray(e.dashes)
         && e.dashes[0] === 8).length"""
     with sync_playwright() as p:

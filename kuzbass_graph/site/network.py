@@ -1,21 +1,28 @@
 """The interactive network pages: the whole network, each community, and each entity's ego network.
 
-Drawn in the browser by vis-network (vendored from npm under static/vendor/vis-network/, copied to
-`site/assets/vendor/vis-network/`), from data computed here:
+Each network is a pyvis Network (nodes at their positions, edges, vis-network options) drawn in the browser by
+vis-network (vendored from npm under static/vendor/vis-network/, copied to `site/assets/vendor/vis-network/`,
+never pyvis' inlined copy or its CDN links), beside the data of the viewer's side panel, computed here:
 
     site/network/index.html               the whole network (the analysis' `entities` projection)
     site/network/community-<n>.html       each Louvain community of three entities or more
-    site/network/data/<name>.js           each page's data: `window.KZ_NETWORK = {...};`
     site/id/<kind>/<slug>/network-data.js the ego network (1-2 hops) drawn on the entity page
     site/assets/network/network.{js,css}  the viewer: legend, search by name and variants, class and
                                           relation filters, the year slider, the side panel
+    site/assets/{page,site}.css           the site's stylesheets (the shared header)
+
+The pages are pyvis' generate_html with the project's template (templates/network.html): pyvis' nodes, edges
+and options and the panel's data go into the page as JSON data blocks (`<script type="application/json">`,
+which no Content-Security-Policy blocks: nothing in them runs), read by the viewer. An ego network is a
+classic script beside its entity page (`window.KZ_NETWORK`, `window.KZ_VIS`: loaded by `<script src>`, it works
+from `file://` under `script-src 'self'`).
 
 Positions are computed here (igraph Fruchterman-Reingold from a seeded start; the same input gives the
-same bytes) and shipped with the data, physics off. Node size is PageRank; colour and shape the class;
+same bytes) and shipped with the nodes, physics off. Node size is PageRank; colour and shape the class;
 edge colour the relation. Each edge carries, per year 1919-1927, whether it certainly (`c`) or possibly
-(`u`) held, by the analysis' overlap rule, or `null` when undated. Text from the data is data: the JSON
-is a script of its own (loaded by `<script src>`: it works from `file://` under `script-src 'self'`),
-with `<`, `>` and `&` escaped, and the viewer puts it in the page with `textContent` only.
+(`u`) held, by the analysis' overlap rule, or `null` when undated. Text from the data is data: in the JSON
+`<`, `>` and `&` are escaped, tooltips are plain text, and the viewer puts text in the page with
+`textContent` only.
 """
 
 from __future__ import annotations
@@ -28,10 +35,12 @@ import time
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import jinja2
+import markupsafe
 import networkx as nx
 import pyoxigraph as ox
 
@@ -42,9 +51,13 @@ from ..namespaces import ID, KZ
 from ..publishing.dates_text import MONTHS, in_words
 from .render import TEMPLATES
 
+if TYPE_CHECKING:
+    from pyvis.network import Network
+
 SEED = 42
 EGO_LIMIT = 50  # entities in an ego network: all within one link, then those within two by PageRank
 COMMUNITY_MIN = 3
+BIG = 1500  # nodes: a large graph draws fewer labels, no hover, no edges while dragging or zooming
 # (name, kz: class, colour, vis-network shape): an entity takes the first class it is an instance of.
 CLASSES: tuple[tuple[str, str, str, str], ...] = (
     ("Person", "Person", "#e15759", "dot"),
@@ -66,6 +79,9 @@ FOLDED_LABELS = {"membership": "membership", "state": "state", "comparison": "co
 _ENV = jinja2.Environment(loader=TEMPLATES, autoescape=True,
                           trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
                           undefined=jinja2.StrictUndefined)
+# in the pages' JSON data blocks: `json` an object, `json_text` a JSON text (pyvis' options), both escaped
+_ENV.filters["json"] = lambda value: markupsafe.Markup(_json(value))
+_ENV.filters["json_text"] = lambda text: markupsafe.Markup(_json(json.loads(text)))
 
 
 def broad_class(entity: Entity) -> int:
@@ -210,7 +226,8 @@ def layout(nodes: Iterable[str], edges: Iterable[tuple[str, str]], *, seed: int 
 
 
 class Viewer:
-    """Turns subgraphs of the input into the viewer's JSON, with the class and relation tables shared."""
+    """Draws subgraphs of the input (the panel's data and pyvis Networks), with the class and relation tables
+    shared."""
 
     def __init__(self, data: NetworkInput) -> None:
         self.data = data
@@ -224,6 +241,12 @@ class Viewer:
         self.classes = {n: broad_class(data.entities[n]) for n in data.graph}
         self._edges: dict[tuple[str, str], tuple[list[int], str | None, list[tuple[dict[str, object],
                                                                              tuple[str, ...]]]]] = {}
+        self.table = self.relation_table()
+        self._node_rows: dict[str, dict[str, object]] = {}
+        self._quote_rows: dict[str, list[object] | None] = {}
+        self._vis_nodes: dict[tuple[str, bool], dict[str, object]] = {}
+        self._vis_edge_cache: dict[tuple[str, str], dict[str, object]] = {}
+        self.edge_colours = [_translucent(str(r["colour"])) for r in self.table]
 
     def _edge(self, a: str, b: str) -> tuple[list[int], str | None, list[tuple[dict[str, object], tuple[str, ...]]]]:
         """The edge a-b (a before b): its relations, years code and parts with their claims (memoized)."""
@@ -241,15 +264,17 @@ class Viewer:
         return found
 
     def relation_table(self) -> list[dict[str, object]]:
-        out = []
+        out: list[dict[str, object]] = []
         for i, r in enumerate(self.relations):
             colour = RELATION_COLOURS[i] if i < len(RELATION_COLOURS) else OTHER_RELATION
             label = self.data.relation_labels.get(r) or FOLDED_LABELS.get(r) or r
-            out.append({"name": r, "label": label, "colour": colour, "count": self.relation_counts[r]})
+            out.append({"name": r, "label": label, "colour": colour})
         return out
 
-    def document(self, nodes: list[str], *, title: str, focus: str | None = None,
-                 positions: Mapping[str, tuple[float, float]] | None = None, note: str = "") -> dict[str, object]:
+    def draw(self, nodes: list[str], *, title: str, focus: str | None = None,
+             positions: Mapping[str, tuple[float, float]] | None = None, note: str = "") -> Drawing:
+        """The network of `nodes`: the panel's data and the pyvis Network that vis-network draws. Positions:
+        `positions`, else the radial layout around `focus`, else computed here."""
         graph = self.data.graph
         order = sorted(nodes)
         index = {n: i for i, n in enumerate(order)}
@@ -264,30 +289,141 @@ class Viewer:
 
         def quote(claim: str) -> int | None:
             if claim not in quote_index:
-                c = self.data.claims.get(claim)
-                if c is None:
+                row = self._quote_row(claim)
+                if row is None:
                     return None
                 quote_index[claim] = len(quotes)
-                passage = self.data.passages.get(claim)
-                quotes.append([c.quote, c.line, short_id(claim), short_id(passage) if passage else None])
+                quotes.append(row)
             return quote_index[claim]
 
-        node_rows = []
-        for n in order:
-            e = self.data.entities[n]
-            x, y = positions[n]
-            node_rows.append({"id": short_id(n), "label": e.label, "c": self.classes[n], "kind": e.kind,
-                              "v": list(e.variants), "d": list(self.data.dates.get(n, ())),
-                              "s": self.size[n], "x": x, "y": y})
+        node_rows = [self._node_row(n) for n in order]
+        edges = [self._edge(order[i], order[j]) for i, j in pairs]
+        used = sorted({r for relations, _, _ in edges for r in relations})  # the panel's relations: this network's
+        local = {r: k for k, r in enumerate(used)}
         edge_rows = []
-        for i, j in pairs:
-            relations, years, parts = self._edge(order[i], order[j])
-            rows = [{**part, "q": [k for k in (quote(c) for c in claims) if k is not None]} for part, claims in parts]
-            edge_rows.append({"a": i, "b": j, "r": relations, "y": years, "p": rows})
-        return {"title": title, "focus": short_id(focus) if focus else None, "note": note,
-                "years": [YEARS[0], YEARS[-1]],
-                "classes": [{"name": name, "colour": colour, "shape": shape} for name, _, colour, shape in CLASSES],
-                "relations": self.relation_table(), "nodes": node_rows, "edges": edge_rows, "quotes": quotes}
+        for (i, j), (relations, years, parts) in zip(pairs, edges, strict=True):
+            rows = [{**part, "r": local[part["r"]], "q": [k for k in (quote(c) for c in claims) if k is not None]}  # type: ignore[index]
+                    for part, claims in parts]
+            edge_rows.append({"a": i, "b": j, "r": [local[r] for r in relations], "y": years, "p": rows})
+        panel: dict[str, object] = {"title": title, "focus": short_id(focus) if focus else None, "note": note,
+                                    "years": [YEARS[0], YEARS[-1]],
+                                    "classes": [{"name": name, "colour": colour, "shape": shape}
+                                                for name, _, colour, shape in CLASSES],
+                                    "relations": [self.table[r] for r in used], "nodes": node_rows, "edges": edge_rows,
+                                    "quotes": quotes}
+        network = self.vis_network(order, pairs, positions, focus=index.get(focus) if focus else None)
+        return Drawing(panel, network)
+
+    def _node_row(self, n: str) -> dict[str, object]:
+        """An entity in the panel: its id, label, class, kind, variants, dates in words, size (memoized)."""
+        found = self._node_rows.get(n)
+        if found is None:
+            e = self.data.entities[n]
+            found = self._node_rows[n] = {"id": short_id(n), "label": e.label, "c": self.classes[n], "kind": e.kind,
+                                          "v": list(e.variants), "d": list(self.data.dates.get(n, ())),
+                                          "s": self.size[n]}
+        return found
+
+    def _quote_row(self, claim: str) -> list[object] | None:
+        """A claim's quote, line, id and passage, or None for a claim without a citation (memoized)."""
+        if claim not in self._quote_rows:
+            c = self.data.claims.get(claim)
+            passage = self.data.passages.get(claim)
+            self._quote_rows[claim] = None if c is None else [c.quote, c.line, short_id(claim),
+                                                              short_id(passage) if passage else None]
+        return self._quote_rows[claim]
+
+    def vis_network(self, order: list[str], pairs: list[tuple[int, int]],
+                    positions: Mapping[str, tuple[float, float]], *, focus: int | None) -> Network:
+        """The pyvis Network of `order` and `pairs` (node ids their indexes in `order`, edge ids in `pairs`, as in
+        the panel's rows): each node at its position, shaped and coloured by class (a vis-network group), sized by
+        PageRank, its tooltip plain text; each edge coloured by its first relation, dotted when undated, as wide
+        as its statements are many; the focus (of an ego network) with a thick border."""
+        from pyvis.network import Network
+
+        big = len(order) > BIG
+        # directed: pyvis then skips its check for a duplicate edge (a pass over every edge for each edge added,
+        # minutes at 10,000 links); the pairs are unique, and an edge gets no arrow (arrows="")
+        net = Network(directed=True)
+        options = vis_options(big=big, classes=(self.classes[n] for n in order))
+        net.set_options(json.dumps(options))
+        # on a large graph only the 400 largest nodes are labelled on the canvas (measuring every label is most
+        # of a first draw); every name stays in the tooltip, the search and the panel
+        floor = -1.0
+        if big:
+            floor = sorted((self.size[n] for n in order), reverse=True)[min(400, len(order) - 1)]
+        for i, n in enumerate(order):
+            x, y = positions[n]
+            net.add_node(i, x=x, y=y, **self._vis_node(n, big), **({"borderWidth": 4} if i == focus else {}))
+            if self.size[n] <= floor:
+                del net.get_node(i)["label"]  # pyvis labels a node by its id when it is given no label
+        for k, (i, j) in enumerate(pairs):
+            net.add_edge(i, j, id=k, arrows="", **self._vis_edge(order[i], order[j]))
+        return net
+
+    def _vis_node(self, n: str, big: bool) -> dict[str, object]:
+        """A node's label, shape, class (its vis-network group), tooltip and size, the same in every network of
+        its kind, large or not (memoized)."""
+        found = self._vis_nodes.get((n, big))
+        if found is None:
+            e, size = self.data.entities[n], self.size[n]
+            name, _, _, shape = CLASSES[self.classes[n]]
+            found = {"label": e.label, "shape": shape, "group": name, "title": f"{e.label} ({e.kind})"}
+            if big:  # sizes given directly: vis-network's value scaling costs a fifth of a first draw
+                found |= {"size": round(5 + size * 0.35, 2), "font": {"size": round(10 + size * 0.3, 2)}}
+            else:
+                found["value"] = round(size + 1, 2)
+            self._vis_nodes[(n, big)] = found
+        return found
+
+    def _vis_edge(self, a: str, b: str) -> dict[str, object]:
+        """An edge's colour, tooltip, width and dashes, the same in every network (memoized)."""
+        found = self._vis_edge_cache.get((a, b))
+        if found is None:
+            relations, years, parts = self._edge(a, b)
+            names = ", ".join(str(self.table[r]["label"]) for r in relations)
+            entities = self.data.entities
+            found = self._vis_edge_cache[(a, b)] = {
+                "color": self.edge_colours[relations[0]],
+                "title": f"{entities[a].label} — {names} — {entities[b].label}",
+                "width": min(round(1 + len(parts) * 0.6, 2), 5), "dashes": [2, 4] if years is None else False}
+        return found
+
+
+@dataclass
+class Drawing:
+    """One network: `panel`, what the viewer's side panel, search, filters and year slider read (its rows in
+    the order of vis-network's node and edge ids), and `network`, the pyvis Network of what vis-network draws."""
+
+    panel: dict[str, object]
+    network: Network
+
+
+def vis_options(*, big: bool, classes: Iterable[int] = range(len(CLASSES))) -> dict[str, object]:
+    """vis-network's options: physics off (the positions come with the nodes), the colours of `classes` as
+    groups; on a large graph no hover and no edges while dragging or zooming (sizes are then given per node)."""
+    return {
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False, "randomSeed": 1},
+        "interaction": {"hover": not big, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+                        "navigationButtons": False, "keyboard": False, "multiselect": False},
+        "nodes": {"borderWidth": 1,
+                  "scaling": {"min": 7, "max": 48, "label": {"enabled": True, "min": 9, "max": 40,
+                                                            "drawThreshold": 5, "maxVisible": 28}},
+                  "font": {"size": 12, "face": "system-ui,sans-serif", "color": "#1f2328", "strokeWidth": 3,
+                           "strokeColor": "#ffffff"}},
+        "edges": {"smooth": False, "selectionWidth": 3, "hoverWidth": 1},
+        "groups": {CLASSES[c][0]: {"color": {"background": CLASSES[c][2], "border": "#333333",
+                                             "highlight": {"background": CLASSES[c][2], "border": "#000000"}}}
+                   for c in sorted(set(classes))},
+    }
+
+
+def _translucent(colour: str, opacity: float = 0.75) -> str:
+    """#1f77b4 as rgba(31,119,180,0.75): an edge's colour, normal, selected or hovered (vis-network takes a
+    colour given as a string for all three)."""
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({r},{g},{b},{opacity})"
 
 
 def radial(order: list[str], pairs: list[tuple[int, int]], focus: str, classes: Mapping[str, int],
@@ -344,12 +480,20 @@ def ego_nodes(g: nx.Graph, node: str, centrality: Mapping[str, float], *, limit:
     return chosen
 
 
-def script(document: object) -> str:
-    """The data as a classic script: nothing in it can be taken for markup or end a script element."""
+def _json(document: object) -> str:
+    """JSON that nothing can take for markup or for the end of a script element (in a page's data block or in a
+    script), nor for a line end in a script."""
     text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return f"window.KZ_NETWORK = {text};\n"
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def script(drawing: Drawing) -> str:
+    """An ego network's data as a classic script beside its entity page: the panel's data and vis-network's
+    nodes, edges and options (from the pyvis Network)."""
+    nodes, edges, _, _, _, options = drawing.network.get_network_data()
+    vis = {"nodes": nodes, "edges": edges, "options": json.loads(options)}
+    return f"window.KZ_NETWORK = {_json(drawing.panel)};\nwindow.KZ_VIS = {_json(vis)};\n"
 
 
 # --- writing ---------------------------------------------------------------------------------------------
@@ -367,7 +511,7 @@ class NetworkSite:
         return frozenset("id/" + short_id(n) for n in g if g.degree(n) > 0)
 
     def write(self, site: Path) -> dict[str, float]:
-        """The pages, their data, the ego networks and the viewer's assets into `site`; seconds per step."""
+        """The pages, the ego networks and the assets they load into `site`; seconds per step."""
         seconds: dict[str, float] = {}
         t = time.perf_counter()
         viewer = Viewer(self.data)
@@ -377,7 +521,7 @@ class NetworkSite:
         t = time.perf_counter()
         copy_assets(site)
         folder = site / "network"
-        (folder / "data").mkdir(parents=True, exist_ok=True)
+        folder.mkdir(parents=True, exist_ok=True)
         communities = [c for c in self.data.communities if len(c) >= COMMUNITY_MIN]
         listing = []
         for number, members in enumerate(communities, start=1):
@@ -385,21 +529,18 @@ class NetworkSite:
             name = ", ".join(self.data.entities[n].label for n in top)
             listing.append({"href": f"community-{number}.html", "number": number, "size": len(members),
                             "name": name})
-        whole = viewer.document(sorted(g), title="The whole network", positions=positions,
-                                note=f"{g.number_of_nodes()} entities and {g.number_of_edges()} links")
-        _write(folder / "data" / "all.js", script(whole))
-        _page(folder / "index.html", title="The network", data="data/all.js", root="../", mode="whole",
-              heading="The network of the Colony", communities=listing, note=str(whole["note"]))
+        whole = viewer.draw(sorted(g), title="The whole network", positions=positions,
+                            note=f"{g.number_of_nodes()} entities and {g.number_of_edges()} links")
+        _page(folder / "index.html", whole, title="The network", mode="whole", heading="The network of the Colony",
+              communities=listing)
         seconds["whole"] = time.perf_counter() - t
         t = time.perf_counter()
         for item, members in zip(listing, communities, strict=True):
-            doc = viewer.document(members, title=f"Community {item['number']}: {item['name']}",
+            drawing = viewer.draw(members, title=f"Community {item['number']}: {item['name']}",
                                   note=f"{len(members)} entities (Louvain community {item['number']} of the whole "
                                        f"network)")
-            _write(folder / "data" / f"community-{item['number']}.js", script(doc))
-            _page(folder / str(item["href"]), title=f"Community {item['number']}",
-                  data=f"data/community-{item['number']}.js", root="../", mode="community",
-                  heading=str(doc["title"]), communities=listing, note=str(doc["note"]))
+            _page(folder / str(item["href"]), drawing, title=f"Community {item['number']}", mode="community",
+                  heading=str(drawing.panel["title"]), communities=listing)
         seconds["communities"] = time.perf_counter() - t
         t = time.perf_counter()
         for node in sorted(g):
@@ -417,11 +558,11 @@ class NetworkSite:
                         f"central")
             else:
                 note = f"{len(members)} entities within two links"
-            doc = viewer.document(members, title=f"The network around {self.data.entities[node].label}",
+            drawing = viewer.draw(members, title=f"The network around {self.data.entities[node].label}",
                                   focus=node, note=note)
             target = site / "id" / short_id(node) / "network-data.js"
             target.parent.mkdir(parents=True, exist_ok=True)
-            _write(target, script(doc))
+            _write(target, script(drawing))
         seconds["egos"] = time.perf_counter() - t
         return {k: round(v, 3) for k, v in seconds.items()}
 
@@ -430,17 +571,35 @@ def _write(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def _page(path: Path, **context: object) -> None:
-    _write(path, _ENV.get_template("network.html").render(**context))
+def _page(path: Path, drawing: Drawing, *, title: str, mode: str, heading: str,
+          communities: list[dict[str, object]]) -> None:
+    """A network page by pyvis' generate_html, with the project's template (templates/network.html, rendered
+    by our environment: autoescaping, the site's header) instead of pyvis' own. pyvis gives the template its
+    nodes, edges, options and heading; the page's own names come as the template's globals, which jinja2
+    updates on the loaded template at each get_template (every page sets the same names)."""
+    net = drawing.network
+    net.heading = heading
+    net.templateEnv, net.path = _ENV, "network.html"  # what pyvis' set_template_dir sets
+    _ENV.get_template("network.html", globals={"title": title, "mode": mode, "root": "../", "communities": communities,
+                                               "note": drawing.panel["note"], "panel": drawing.panel,
+                                               "pyvis_version": metadata.version("pyvis")})
+    _write(path, net.generate_html())
 
 
 def copy_assets(site: Path) -> None:
-    """vis-network (with its licences and version) and the viewer into site/assets/."""
-    static = resources.files("kuzbass_graph.site") / "static"
+    """What the network pages load from site/assets/: the site's stylesheets (page.css, the entity pages' look,
+    and site.css, the site's: the header's navigation), vis-network (with its licences and version) and the
+    viewer. The site's build writes the same stylesheets; here they make a network site written alone whole."""
+    package = resources.files("kuzbass_graph")
+    assets = site / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    for sheet in (package / "publishing" / "static" / "page.css", package / "site" / "static" / "site.css"):
+        (assets / sheet.name).write_bytes(sheet.read_bytes())
+    static = package / "site" / "static"
     for source, target in (("vendor/vis-network", "vendor/vis-network"), ("network", "network")):
-        folder = site / "assets" / target
+        folder = assets / target
         folder.mkdir(parents=True, exist_ok=True)
-        for item in (static / source).iterdir():
+        for item in static.joinpath(*source.split("/")).iterdir():
             if item.is_file():
                 with resources.as_file(item) as file:
                     shutil.copyfile(file, folder / item.name)

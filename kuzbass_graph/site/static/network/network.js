@@ -1,11 +1,16 @@
-/* kuzbass-graph network viewer: draws window.KZ_NETWORK (written by kuzbass_graph/site/network.py) with
-   vis-network into #kz-network. Positions come with the data (physics off). Every text from the data goes
-   into the page through textContent or as a vis-network string title (plain text); never innerHTML. */
+/* kuzbass-graph network viewer: draws a network written by kuzbass_graph/site/network.py with vis-network
+   into #kz-network. vis-network's nodes, edges and options come from pyvis (positions included, physics off);
+   the panel's data (labels, variants, dates, relations per year, quotes) beside them, in the same order. A
+   network page carries both as JSON data blocks (#kz-vis-data, #kz-panel-data); an entity page loads its ego
+   network as a script (window.KZ_VIS, window.KZ_NETWORK). Every text from the data goes into the page through
+   textContent or as a vis-network string title (plain text); never innerHTML. */
 (function () {
   "use strict";
   var host = document.getElementById("kz-network");
-  var data = window.KZ_NETWORK;
-  if (!host || !data || !window.vis) { return; }
+  function block(id) { var e = document.getElementById(id); return e ? JSON.parse(e.textContent) : null; }
+  var data = block("kz-panel-data") || window.KZ_NETWORK;
+  var drawn = block("kz-vis-data") || window.KZ_VIS;
+  if (!host || !data || !drawn || !window.vis) { return; }
   var root = host.getAttribute("data-root") || "";
   var mode = host.getAttribute("data-mode") || "whole";
   var YEAR_ALL = data.years[0] - 1;
@@ -164,51 +169,16 @@
   }
 
   /* --- the network ----------------------------------------------------------------------------------- */
-  var big = data.nodes.length > 1500;
-  var focusIndex = -1;
-  /* on a large graph only the 400 largest nodes carry a label on the canvas (measuring every label is most of
-     the first draw); every name stays in the tooltip, the search and the panel */
-  var labelFloor = -1;
-  if (big) {
-    var sizes = data.nodes.map(function (n) { return n.s; }).sort(function (a, b) { return b - a; });
-    labelFloor = sizes[Math.min(400, sizes.length - 1)];
-  }
-  var nodeItems = data.nodes.map(function (n, i) {
-    var c = data.classes[n.c];
-    if (data.focus && n.id === data.focus) { focusIndex = i; }
-    var item = { id: i, label: n.s > labelFloor ? n.label : undefined, title: n.label + " (" + n.kind + ")", x: n.x,
-                 y: n.y, shape: c.shape, color: { background: c.colour, border: "#333333",
-                                      highlight: { background: c.colour, border: "#000000" } },
-             borderWidth: (data.focus && n.id === data.focus) ? 4 : 1 };
-    /* sizes given directly on a large graph: vis-network's value scaling costs a fifth of the first draw */
-    if (big) { item.size = 5 + n.s * 0.35; item.font = { size: 10 + n.s * 0.3 }; } else { item.value = n.s + 1; }
-    return item;
-  });
+  var big = data.nodes.length > 1500;  /* as in network.py: there, fewer labels, no hover; here, no second fit */
+  var focusIndex = data.focus ? data.nodes.findIndex(function (n) { return n.id === data.focus; }) : -1;
   var neighbours = data.nodes.map(function () { return []; });
-  var edgeItems = data.edges.map(function (e, i) {
-    neighbours[e.a].push(i);
-    neighbours[e.b].push(i);
-    var r = data.relations[e.r[0]];
-    var names = e.r.map(function (k) { return data.relations[k].label; }).join(", ");
-    return { id: i, from: e.a, to: e.b, color: { color: r.colour, highlight: r.colour, hover: r.colour, opacity: 0.75 },
-             title: data.nodes[e.a].label + " — " + names + " — " + data.nodes[e.b].label,
-             width: Math.min(1 + e.p.length * 0.6, 5), dashes: e.y === null ? [2, 4] : false };
-  });
-  var nodes = new vis.DataSet(nodeItems);
-  var edges = new vis.DataSet(edgeItems);
-  var options = {
-    physics: false,
-    layout: { improvedLayout: false, randomSeed: 1 },
-    interaction: { hover: !big, tooltipDelay: 150, hideEdgesOnDrag: big, hideEdgesOnZoom: big, navigationButtons: false,
-                   keyboard: false, multiselect: false },
-    nodes: { scaling: { min: 7, max: 48, label: { enabled: true, min: 9, max: 40, drawThreshold: 5, maxVisible: 28 } },
-             font: { size: 12, face: "system-ui, sans-serif", color: "#1f2328", strokeWidth: 3, strokeColor: "#ffffff" } },
-    edges: { smooth: false, selectionWidth: 3, hoverWidth: 1 }
-  };
+  data.edges.forEach(function (e, i) { neighbours[e.a].push(i); neighbours[e.b].push(i); });
+  var nodes = new vis.DataSet(drawn.nodes);
+  var edges = new vis.DataSet(drawn.edges);
+  var options = drawn.options;
   var started = performance.now();
   var network = new vis.Network(canvasBox, { nodes: nodes, edges: edges }, options);
   window.kzNetwork = { network: network, nodes: nodes, edges: edges, data: data, select: selectNode, state: state };
-  if (mode !== "whole") { network.setOptions({ nodes: { scaling: { max: 30, label: { max: 20, drawThreshold: 6 } } } }); }
   network.once("afterDrawing", function () {
     window.kzFirstDraw = performance.now();
     window.kzDrawMs = window.kzFirstDraw - started;
@@ -227,8 +197,8 @@
     return s === "c" ? false : s === "u" ? [8, 5] : null;
   }
   /* what each item looks like now: only the changes go to vis-network */
-  var edgeShown = edgeItems.map(function (item) { return String(item.dashes); });
-  var nodeShown = nodeItems.map(function () { return false; });
+  var edgeShown = drawn.edges.map(function (item) { return String(item.dashes); });
+  var nodeShown = drawn.nodes.map(function () { return false; });
   function apply() {
     var seen = data.nodes.map(function () { return false; });
     var edgeUpdates = [];

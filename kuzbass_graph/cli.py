@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from . import __version__
+from .build.parts import Part
 from .config import Settings
 from .errors import KuzbassError, Severity, ValidationFailed
 from .validation import Check
@@ -98,6 +99,9 @@ def build(
     executor: Annotated[str | None, typer.Option(
         "--executor", help="Where the curated files are compiled: local (a process per core), local:N, serial, "
         "or dask://HOST:PORT [env: KUZBASS_EXECUTOR; default: local].")] = None,
+    without: Annotated[list[Part] | None, typer.Option(
+        "--without", help="Leave a part out of the build (repeatable): site (dist/site), analysis (the network "
+        "analysis; needs --without site too). The checks, dumps and store are always made.")] = None,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Compile every file again instead of reusing the units of unchanged files "
         "[env: KUZBASS_CACHE=off].")] = False,
@@ -109,8 +113,8 @@ def build(
     try:
         settings = Settings.load(root=root, out=out_dir, base_iri=base_iri, executor=executor,
                                  cache=False if no_cache else None, reason_max_triples=reason_max_triples)
-        summary = build_project(settings,
-                                skip=_skipped(skip, no_reason), console=err, strict=strict)
+        summary = build_project(settings, skip=_skipped(skip, no_reason), console=err, strict=strict,
+                                without=frozenset(without or ()))
     except KuzbassError as exc:
         raise _fail(exc) from None
     out.print(f"[green]built:[/] {summary}")

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rich.console import Console
 
 from . import __version__
-from .analysis.run import analyze_compiled
+from .analysis.run import BuildAnalysis, analyze_compiled
 from .build.cache import UnitCache
 from .build.executor import open_executor
+from .build.parts import Part
 from .compile import Compiled, compile_workspace
 from .config import Settings
 from .coverage import CoverageReport, measure_coverage
-from .errors import ValidationFailed, writing_build
+from .errors import ConfigError, ValidationFailed, writing_build
 from .loader import Workspace, load_workspace
 from .ontology import index_ontology
 from .publishing.dumps import atomic_folder, rebase, write_descriptions, write_dumps, write_json
@@ -117,38 +119,32 @@ def validate_project(settings: Settings, *, skip: frozenset[Check] = frozenset()
 
 
 def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
-                  console: Console | None = None, strict: bool = False) -> str:
+                  console: Console | None = None, strict: bool = False,
+                  without: frozenset[Part] = frozenset()) -> str:
+    if Part.ANALYSIS in without and Part.SITE not in without:
+        raise ConfigError("the site's network pages are drawn from the analysis",
+                          hint="leave out both (--without analysis --without site), or neither")
     console = console or Console(stderr=True)
     started = time.perf_counter()
     outcome = run_checks(settings, skip=skip, console=console, strict=strict, cache=True)
-    with console.status("analysing the network"):
-        t = time.perf_counter()
-        analysis = analyze_compiled(outcome.compiled.store)  # adds the analysis graph to the dumps
-        outcome.timings["analysis"] = round(time.perf_counter() - t, 3)
+    analysis = None
+    if Part.ANALYSIS not in without:
+        with console.status("analysing the network"):
+            t = time.perf_counter()
+            analysis = analyze_compiled(outcome.compiled.store)  # adds the analysis graph to the dumps
+            outcome.timings["analysis"] = round(time.perf_counter() - t, 3)
     with writing_build(settings.out), console.status("writing dumps"), atomic_folder(settings.out) as folder:
         t = time.perf_counter()
         dumps = write_dumps(outcome.compiled, outcome.ws, folder, base_iri=settings.base_iri)
         outcome.timings["dumps"] = round(time.perf_counter() - t, 3)
-        catalogue = CatalogueRun(folder / "store", settings.root / "queries")  # overlaps what follows
         t_described = time.perf_counter()
         sizes = dumps.sizes | write_descriptions(folder, dumps)
         outcome.timings["dataset description"] = round(time.perf_counter() - t_described, 3)
-        analysis_seconds = analysis.write(folder / "analysis", base_iri=settings.base_iri)
-        t_network = time.perf_counter()
-        network = NetworkSite(network_input(analysis.analysis, outcome.compiled.store))
-        outcome.timings["network data"] = round(time.perf_counter() - t_network, 3)
-        documents = write_documents(map(rebase(settings.base_iri), outcome.compiled.store), folder / "site",
-                                    base_iri=settings.base_iri, ontology_cache=settings.out / ".cache",
-                                    networks=network.ego_folders)
-        outcome.timings["documents"] = round(sum(documents.values()), 3)
-        t_map = time.perf_counter()
-        write_map(outcome.compiled.store, folder / "site", review=settings.links_dir / "geonames-review.csv")
-        outcome.timings["map"] = round(time.perf_counter() - t_map, 3)
-        outcome.timings["network pages"] = round(sum(network.write(folder / "site").values()), 3)
-        site_seconds = write_site(outcome.compiled.store, folder / "site", queries=settings.root / "queries",
-                                  counts=outcome.compiled.counts, catalogue=catalogue)
-        outcome.timings["site"] = site_seconds["total"]
-        outcome.timings["analysis files"] = round(analysis_seconds["write"], 3)
+        if analysis is not None:
+            outcome.timings["analysis files"] = round(
+                analysis.write(folder / "analysis", base_iri=settings.base_iri)["write"], 3)
+        if analysis is not None and Part.SITE not in without:
+            _write_site(settings, outcome, analysis, folder)
         coverage = measure_coverage(outcome.ws, outcome.compiled)
         write_json(folder / "coverage.json", coverage.as_dict())
         (folder / "coverage.md").write_text(coverage.as_markdown(), encoding="utf-8")
@@ -164,8 +160,28 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
                         for name, s in outcome.ws.sources.items()},
         })
     units = outcome.compiled.units
-    return (f"{outcome.summary()}; coverage {coverage.share:.1%}; files compiled {units['compiled']}, "
+    left_out = "".join(f"; without {part}" for part in Part if part in without)
+    return (f"{outcome.summary()}{left_out}; coverage {coverage.share:.1%}; files compiled {units['compiled']}, "
             f"reused {units['reused']} ({units['executor']}) -> {settings.out} in {outcome.timings['total']:.1f} s")
+
+
+def _write_site(settings: Settings, outcome: Outcome, analysis: BuildAnalysis, folder: Path) -> None:
+    """dist/site: entity documents with their ego networks, the network pages, the map and the site pages."""
+    catalogue = CatalogueRun(folder / "store", settings.root / "queries")  # overlaps what follows
+    t_network = time.perf_counter()
+    network = NetworkSite(network_input(analysis.analysis, outcome.compiled.store))
+    outcome.timings["network data"] = round(time.perf_counter() - t_network, 3)
+    documents = write_documents(map(rebase(settings.base_iri), outcome.compiled.store), folder / "site",
+                                base_iri=settings.base_iri, ontology_cache=settings.out / ".cache",
+                                networks=network.ego_folders)
+    outcome.timings["documents"] = round(sum(documents.values()), 3)
+    t_map = time.perf_counter()
+    write_map(outcome.compiled.store, folder / "site", review=settings.links_dir / "geonames-review.csv")
+    outcome.timings["map"] = round(time.perf_counter() - t_map, 3)
+    outcome.timings["network pages"] = round(sum(network.write(folder / "site").values()), 3)
+    site_seconds = write_site(outcome.compiled.store, folder / "site", queries=settings.root / "queries",
+                              counts=outcome.compiled.counts, catalogue=catalogue)
+    outcome.timings["site"] = site_seconds["total"]
 
 
 def coverage_project(settings: Settings, *, console: Console | None = None) -> CoverageReport:

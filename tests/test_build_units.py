@@ -188,3 +188,21 @@ def test_the_cache_can_be_turned_off_by_environment(tmp_path: Path, monkeypatch:
     monkeypatch.setenv("KUZBASS_EXECUTOR", "serial")
     monkeypatch.setenv("KUZBASS_CACHE", "on")
     assert Settings.load(root=project).executor == "serial" and os.environ["KUZBASS_CACHE"] == "on"
+
+
+def test_a_build_without_site_and_analysis_still_writes_the_checked_dumps_and_store(tmp_path: Path) -> None:
+    from kuzbass_graph.build.parts import Part
+
+    project = split_project(tmp_path / "project")
+    whole = Settings.load(root=project, out=tmp_path / "whole")
+    build_project(whole, skip=FAST)
+    lean = Settings.load(root=project, out=tmp_path / "lean")
+    summary = build_project(lean, skip=FAST, without=frozenset({Part.SITE, Part.ANALYSIS}))
+    assert "without site; without analysis" in summary
+    built = (lean.out / "current").resolve()
+    assert not (built / "site").exists() and not (built / "analysis").exists() and (built / "store").is_dir()
+    assert b"/graph/analysis>" in (whole.out / "kuzbass.nq").read_bytes()
+    assert b"/graph/analysis>" not in (lean.out / "kuzbass.nq").read_bytes()
+    assert (lean.out / "kuzbass.ttl").read_bytes() != b""
+    with pytest.raises(ConfigError, match="drawn from the analysis"):
+        build_project(lean, skip=FAST, without=frozenset({Part.ANALYSIS}))

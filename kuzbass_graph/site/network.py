@@ -352,13 +352,17 @@ class Viewer:
         floor = -1.0
         if big:
             floor = sorted((self.size[n] for n in order), reverse=True)[min(400, len(order) - 1)]
+        add_node, add_edge, vis_node, vis_edge = net.add_node, net.add_edge, self._vis_node, self._vis_edge
         for i, n in enumerate(order):
             x, y = positions[n]
-            net.add_node(i, x=x, y=y, **self._vis_node(n, big), **({"borderWidth": 4} if i == focus else {}))
-            if self.size[n] <= floor:
+            if i == focus:
+                add_node(i, x=x, y=y, borderWidth=4, **vis_node(n, big))
+            else:
+                add_node(i, x=x, y=y, **vis_node(n, big))
+            if big and self.size[n] <= floor:
                 del net.get_node(i)["label"]  # pyvis labels a node by its id when it is given no label
         for k, (i, j) in enumerate(pairs):
-            net.add_edge(i, j, id=k, arrows="", **self._vis_edge(order[i], order[j]))
+            add_edge(i, j, id=k, arrows="", **vis_edge(order[i], order[j]))
         return net
 
     def _vis_node(self, n: str, big: bool) -> dict[str, object]:

@@ -100,16 +100,56 @@ def from_tsv(text: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines()]
 
 
-def same_result(expected: list[list[str]], actual: list[list[str]], *, ordered: bool) -> bool:
+CONCAT_SEPARATORS = ("; ", ", ", " | ")
+
+
+def normalize_cell(cell: str) -> str:
+    """A cell as engines may differ on it: the parts of a GROUP_CONCAT in any order, numbers printed
+    differently (SPARQL leaves both open)."""
+    for separator in CONCAT_SEPARATORS:
+        if separator in cell:
+            return separator.join(sorted(normalize_cell(p) for p in cell.split(separator)))
+    try:
+        number = float(cell)
+    except ValueError:
+        return cell
+    return repr(int(number)) if number.is_integer() else repr(number)
+
+
+def order_keys(query: CatalogueQuery | str) -> list[str] | None:
+    """The variables of the query's ORDER BY, in order (None without one). Rows that tie on them may come
+    in any order; so may the parts of a GROUP_CONCAT."""
+    text = query if isinstance(query, str) else query.text
+    text = "\n".join(line.split("#", 1)[0] if not line.lstrip().startswith("#") else "" for line in text.splitlines())
+    found = re.search(r"\bORDER\s+BY\b(.*)$", text, re.IGNORECASE | re.DOTALL)
+    if found is None:
+        return None
+    clause = re.split(r"\b(?:LIMIT|OFFSET)\b", found.group(1), flags=re.IGNORECASE)[0]
+    return re.findall(r"\?(\w+)", clause)
+
+
+def same_result(expected: list[list[str]], actual: list[list[str]], *, keys: list[str] | None) -> bool:
+    """Whether two results (a header row, then rows) agree: the same rows (GROUP_CONCAT parts in any order),
+    and, when the query orders by `keys`, the same sequence of key values (ties in any order). Keys after
+    one the query does not project are not checked: the rows it orders are not visible."""
     if not expected or not actual or expected[0] != actual[0]:
         return expected == actual
-    if ordered:
-        return expected[1:] == actual[1:]
-    return sorted(expected[1:]) == sorted(actual[1:])
 
+    def rows(result: list[list[str]]) -> list[tuple[str, ...]]:
+        return [tuple(normalize_cell(c) for c in row) for row in result[1:]]
 
-def is_ordered(query: CatalogueQuery) -> bool:
-    return re.search(r"\bORDER\s+BY\b", query.text, re.IGNORECASE) is not None
+    if sorted(rows(expected)) != sorted(rows(actual)):
+        return False
+    header = [name.lstrip("?") for name in expected[0]]
+    columns: list[int] = []
+    for key in keys or []:
+        if key not in header:
+            break
+        columns.append(header.index(key))
+    def sequence(result: list[list[str]]) -> list[tuple[str, ...]]:
+        return [tuple(r[c] for c in columns) for r in rows(result)]
+
+    return sequence(expected) == sequence(actual)
 
 
 def catalogue_markdown(queries: list[CatalogueQuery]) -> str:

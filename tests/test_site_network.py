@@ -307,6 +307,9 @@ def test_entity_page_draws_its_ego_network(real_site: tuple[Path, str], origin: 
             if shots:
                 target = ROOT / "docs" / "screenshots"
                 target.mkdir(parents=True, exist_ok=True)
+                box = page.locator(".kz-canvas").bounding_box()
+                page.mouse.move(box["x"] + 4, box["y"] + 4)  # onto an empty corner: no tooltip over the picture
+                page.wait_for_selector(".vis-tooltip", state="hidden")
                 page.locator(".ego-network").screenshot(path=str(target / f"network-ego-{width}.png"))
                 page = b.open(f"{root}/network/index.html")
                 page.screenshot(path=str(target / f"network-whole-{width}.png"))

@@ -18,7 +18,7 @@ from kuzbass_graph.loader import Workspace, load_workspace
 from kuzbass_graph.namespaces import ID
 from kuzbass_graph.ontology import OntologyIndex, index_ontology
 from kuzbass_graph.pipeline import build_project
-from kuzbass_graph.validation import Check, reasoner
+from kuzbass_graph.validation import Check, abox, reasoner
 from kuzbass_graph.validation.abox import abox_scope, file_order, module
 from kuzbass_graph.validation.reasoner import _run_hermit as run_hermit
 from kuzbass_graph.validation.reasoner import check_reasoner, published_owl
@@ -157,3 +157,24 @@ def test_the_real_graph_is_reasoned_over_in_full() -> None:
     scope = abox_scope(ws, compiled)
     assert not scope.bounded and scope.data_total < scope.limit
     assert len(scope.triples) == len(published_owl(compiled))
+
+
+def test_after_three_modules_too_large_the_rest_are_left_out_unread(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    for i in range(4):
+        (root / "data" / "triples" / f"more-{i}.trig").write_text(CLASH.replace("chimera", f"chimera-{i}"),
+                                                                  encoding="utf-8")
+    ws = load_workspace(Settings.load(root=root))
+    compiled = compile_workspace(ws, index_ontology(ws.store))
+    read: list[str] = []
+
+    def counting(store: ox.Store, record: object) -> set[ox.Triple]:
+        read.append(record.path.name)  # type: ignore[attr-defined]
+        return module(store, record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(abox, "module", counting)
+    scope = abox_scope(ws, compiled, limit=1)
+    assert scope.bounded and scope.data == [] and scope.modules == []
+    assert read == [f.path.name for f in file_order(ws)][:3] and len(scope.left_out) == 5
+    assert scope.describe()["abox"].startswith("the modules of 0 of 5 curated files")  # type: ignore[union-attr]

@@ -4,17 +4,19 @@
 The ontology always goes in full. The data graph goes in full while it has at most `limit` triples
 (setting `reason_max_triples`; 0 means no limit). Above the limit, the ABox is the union of the modules
 of some curated files, taken in a fixed order (the SHA-256 of each file's path relative to the project)
-while they fit under the limit; a module is
+while they fit under the limit; a module too large for what is left is skipped, and after three such the
+remaining files are left out unread. A module is
 
 - the data statements that the file's claims cite (their reified statements in the provenance graph),
 - the data statements about the subjects the file describes outside its claims (labels, types,
   descriptions, and what the build derives about them), and
 - the rdf:type and rdfs:label statements of every IRI that those statements name.
 
-So the reasoner's cost is bounded by the limit whatever the size of the data; choosing the modules costs
-one index lookup per statement of each module. Disjoint types outside the chosen modules are still found:
-`reasoner.check_reasoner` checks the asserted types, domains and ranges of all the data against the
-ontology's disjoint classes whenever the ABox is bounded.
+So the reasoner's cost is bounded by the limit whatever the size of the data, and so is the choice: two
+SPARQL queries per module read and two index lookups per IRI it names, and no more modules read than fill
+the limit, plus three. Disjoint types outside the chosen modules are still found: `reasoner.check_reasoner`
+checks the asserted types, domains and ranges of all the data against the ontology's disjoint classes
+whenever the ABox is bounded.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ..namespaces import KZ, RDF, RDF_TYPE, RDFS_LABEL
 CITATION = ox.NamedNode(KZ + "citation")
 SUBJECT, PREDICATE, OBJECT = (ox.NamedNode(RDF + name) for name in ("subject", "predicate", "object"))
 TYPE, LABEL = ox.NamedNode(RDF_TYPE), ox.NamedNode(RDFS_LABEL)
+STOP_AFTER_MISSES = 3  # modules that did not fit, after which the rest are left out without being read
 
 
 @dataclass
@@ -80,22 +83,27 @@ def file_order(ws: Workspace) -> list[CuratedFile]:
     return sorted(ws.files, key=lambda f: hashlib.sha256(_name(ws, f).encode("utf-8")).hexdigest())
 
 
+def _values(iris: list[str]) -> str:
+    return " ".join(f"<{iri}>" for iri in iris)
+
+
 def module(store: ox.Store, record: CuratedFile) -> set[ox.Triple]:
     """The data triples of one curated file's module (see the module docstring)."""
     found: set[ox.Triple] = set()
-    for claim in sorted(record.claims):
-        for citing in store.quads_for_pattern(None, CITATION, ox.NamedNode(claim), PROVENANCE_GRAPH):
-            parts = [next(store.quads_for_pattern(citing.subject, part, None, PROVENANCE_GRAPH), None)
-                     for part in (SUBJECT, PREDICATE, OBJECT)]
-            if all(p is not None for p in parts):
-                s, p, o = (q.object for q in parts)  # type: ignore[union-attr]
-                quad = ox.Quad(s, p, o, DATA_GRAPH)  # type: ignore[arg-type]
-                if quad in store:
-                    found.add(quad.triple)
-    for subject in sorted(record.described):
-        found.update(q.triple for q in store.quads_for_pattern(ox.NamedNode(subject), None, None, DATA_GRAPH))
+    data, provenance = DATA_GRAPH.value, PROVENANCE_GRAPH.value
+    queries = []
+    if record.claims:
+        queries.append(f"""SELECT ?s ?p ?o WHERE {{ VALUES ?claim {{ {_values(sorted(record.claims))} }}
+            GRAPH <{provenance}> {{ ?statement <{CITATION.value}> ?claim ; <{SUBJECT.value}> ?s ;
+                <{PREDICATE.value}> ?p ; <{OBJECT.value}> ?o }}
+            GRAPH <{data}> {{ ?s ?p ?o }} }}""")
+    if record.described:
+        queries.append(f"""SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {_values(sorted(record.described))} }}
+            GRAPH <{data}> {{ ?s ?p ?o }} }}""")
+    for query in queries:
+        found.update(ox.Triple(row["s"], row["p"], row["o"]) for row in store.query(query))  # type: ignore[arg-type, index]
     named = {term for t in found for term in (t.subject, t.object) if isinstance(term, ox.NamedNode)}
-    for iri in sorted(named, key=str):
+    for iri in named:  # index lookups: a join with the whole data graph in SPARQL would read all of it
         for predicate in (TYPE, LABEL):
             found.update(q.triple for q in store.quads_for_pattern(iri, predicate, None, DATA_GRAPH))
     return found
@@ -112,12 +120,14 @@ def abox_scope(ws: Workspace, compiled: Compiled, *, limit: int | None = None) -
         return AboxScope(limit=limit, ontology=ontology, data=data, data_total=data_total)
     chosen: set[ox.Triple] = set()
     modules, left_out = [], []
+    misses = 0
     for record in file_order(ws):
-        part = module(store, record) - chosen
-        if len(chosen) + len(part) <= limit:
+        part = module(store, record) - chosen if misses < STOP_AFTER_MISSES else None
+        if part is not None and len(chosen) + len(part) <= limit:
             chosen |= part
             modules.append(_name(ws, record))
         else:
+            misses += 1
             left_out.append(_name(ws, record))
     data = sorted(chosen, key=str)
     return AboxScope(limit=limit, ontology=ontology, data=data, data_total=data_total, modules=modules,

@@ -133,6 +133,12 @@ class Graph:
             return "(" + "|".join(self.path(m) for m in self.items(alternatives)) + ")"
         raise ValueError(f"{node} is not a SHACL property path")
 
+    def steps(self, node: Term) -> list[str]:
+        """The parts of a sequence path (or the one path that is not a sequence) as SPARQL paths."""
+        if not isinstance(node, ox.Literal) and self.one(node, RDF + "first") is not None:
+            return [self.path(m) for m in self.items(node)]
+        return [self.path(node)]
+
 
 @dataclass(frozen=True)
 class Constraint:
@@ -150,6 +156,7 @@ class Shape:
     node: Term
     name: str  # readable and stable: the IRI, or "<parent> sh:property <path>" for a blank property shape
     path: str | None = None  # SPARQL property path; None for a node shape
+    steps: list[str] = field(default_factory=list)  # the parts of a sequence path, or [path]
     targets: list[tuple[str, Term]] = field(default_factory=list)  # (sh:targetClass..., value)
     constraints: list[Constraint] = field(default_factory=list)
     properties: list[Shape] = field(default_factory=list)
@@ -219,9 +226,10 @@ class _Reader:
         path_node = g.one(node, SH + "path")
         try:
             path = g.path(path_node) if path_node is not None else None
+            steps = g.steps(path_node) if path_node is not None else []
         except ValueError as exc:
             raise self.fail(self.name_of(node, None, None), str(exc)) from exc
-        shape = Shape(node=node, name=self.name_of(node, parent, path), path=path)
+        shape = Shape(node=node, name=self.name_of(node, parent, path), path=path, steps=steps)
         self.shapes[node] = shape
         props = g.index.get(node, {})
         for predicate in props:
@@ -400,17 +408,23 @@ class _Sparql:
             return "(" + (" || ".join(parts) or "false") + ")"
         return "((" + (" + ".join(f"IF({part}, 1, 0)" for part in parts) or "0") + ") = 1)"  # xone
 
-    def distinct_values(self, focus: str, path: str, count: int) -> str:
+    def along(self, subject: str, shape: Shape, obj: str) -> str:
+        """A pattern from subject along the path of a property shape to obj: a sequence path as a chain of
+        triple patterns (Oxigraph evaluates a sequence inside FILTER EXISTS from every subject otherwise)."""
+        nodes = [subject, *(self.var() for _ in shape.steps[1:]), obj]
+        return " ".join(f"{a} {step} {b} ." for a, step, b in zip(nodes, shape.steps, nodes[1:], strict=False))
+
+    def distinct_values(self, focus: str, shape: Shape, count: int) -> str:
         """A pattern matching `count` distinct value nodes of focus."""
         names = [self.var() for _ in range(count)]
-        pattern = " ".join(f"{focus} {path} {n} ." for n in names)
+        pattern = " ".join(self.along(focus, shape, n) for n in names)
         different = [f"!sameTerm({a}, {b})" for i, a in enumerate(names) for b in names[i + 1:]]
         return pattern + (f" FILTER({' && '.join(different)})" if different else "")
 
-    def same_language(self, focus: str, path: str) -> tuple[str, str]:
+    def same_language(self, focus: str, shape: Shape) -> tuple[str, str]:
         a, b = self.var(), self.var()
-        return (f"{focus} {path} {a} . {focus} {path} {b} . FILTER(!sameTerm({a}, {b}) && lang({a}) != \"\" "
-                f"&& LCASE(lang({a})) = LCASE(lang({b})))", a)
+        return (f"{self.along(focus, shape, a)} {self.along(focus, shape, b)} "
+                f"FILTER(!sameTerm({a}, {b}) && lang({a}) != \"\" && LCASE(lang({a})) = LCASE(lang({b})))", a)
 
     def set_ok(self, shape: Shape, c: Constraint, focus: str) -> str:
         """A SPARQL expression, true when the value nodes of a nested shape at focus satisfy a set constraint."""
@@ -418,11 +432,11 @@ class _Sparql:
             if shape.path is None:
                 return f"sameTerm({focus}, {c.value})"
             w = self.var()
-            return f"EXISTS {{ {focus} {shape.path} {w} FILTER(sameTerm({w}, {c.value})) }}"
+            return f"EXISTS {{ {self.along(focus, shape, w)} FILTER(sameTerm({w}, {c.value})) }}"
         assert shape.path is not None
         if c.parameter == "uniqueLang":
             return "true" if c.value != ox.Literal(True) else \
-                f"NOT EXISTS {{ {self.same_language(focus, shape.path)[0]} }}"
+                f"NOT EXISTS {{ {self.same_language(focus, shape)[0]} }}"
         assert isinstance(c.value, int)
         count = c.value if c.parameter == "minCount" else c.value + 1
         if count > NESTED_COUNT_LIMIT:
@@ -430,8 +444,8 @@ class _Sparql:
                              f"supported (at most {NESTED_COUNT_LIMIT - 1} for sh:maxCount, "
                              f"{NESTED_COUNT_LIMIT} for sh:minCount)", path=self.source)
         if count == 0:
-            return "true" if c.parameter == "minCount" else f"NOT EXISTS {{ {focus} {shape.path} {self.var()} }}"
-        found = f"EXISTS {{ {self.distinct_values(focus, shape.path, count)} }}"
+            return "true" if c.parameter == "minCount" else f"NOT EXISTS {{ {self.along(focus, shape, self.var())} }}"
+        found = f"EXISTS {{ {self.distinct_values(focus, shape, count)} }}"
         return found if c.parameter == "minCount" else f"(!{found})"
 
     def conforms(self, shape: Shape, v: str, stack: tuple[Shape, ...] = ()) -> str:
@@ -450,7 +464,7 @@ class _Sparql:
                 parts.append(self.value_ok(c, v, stack))
             else:
                 w = self.var()
-                parts.append(f"NOT EXISTS {{ {v} {shape.path} {w} FILTER(!{self.value_ok(c, w, stack)}) }}")
+                parts.append(f"NOT EXISTS {{ {self.along(v, shape, w)} FILTER(!{self.value_ok(c, w, stack)}) }}")
         parts += [self.conforms(p, v, stack) for p in shape.properties]
         return "(" + (" && ".join(parts) or "true") + ")"
 
@@ -460,7 +474,7 @@ class _Sparql:
         """Each (?focus, ?value) breaking one of the value-node constraints of owner, with ?okN false for the
         N-th constraint broken."""
         stack = (top, owner) if owner is not top else (top,)
-        path = f"?focus {owner.path} ?value ." if owner.path is not None else "BIND(?focus AS ?value)"
+        path = self.along("?focus", owner, "?value") if owner.path is not None else "BIND(?focus AS ?value)"
         flags = [f"?ok{i}" for i in range(len(constraints))]
         tests = " ".join(f"BIND(COALESCE({self.value_ok(c, '?value', stack)}, false) AS {flag})"
                          for c, flag in zip(constraints, flags, strict=True))
@@ -470,7 +484,8 @@ class _Sparql:
     def counts_query(self, top: Shape, owner: Shape, constraints: list[Constraint]) -> str:
         """Each ?focus whose ?count of distinct value nodes breaks one of owner's sh:minCount/sh:maxCount."""
         minimum = [c for c in constraints if c.parameter == "minCount"]
-        values = f"OPTIONAL {{ ?focus {owner.path} ?value }}" if minimum else f"?focus {owner.path} ?value ."
+        values = self.along("?focus", owner, "?value")
+        values = f"OPTIONAL {{ {values} }}" if minimum else values
         tests = " || ".join(f"?count {'<' if c.parameter == 'minCount' else '>'} {c.value}" for c in constraints)
         return (f"SELECT ?focus ?count WHERE {{ {{ SELECT ?focus (COUNT(DISTINCT ?value) AS ?count) WHERE {{ "
                 f"{self.focus_nodes(top)} {values} }} GROUP BY ?focus }} FILTER({tests}) }}")
@@ -480,10 +495,11 @@ class _Sparql:
         than counting the values of every focus node."""
         assert owner.path is not None and isinstance(c.value, int)
         if c.parameter == "minCount":
+            w = self.var()
             return (f"SELECT DISTINCT ?focus WHERE {{ {self.focus_nodes(top)} "
-                    f"FILTER NOT EXISTS {{ ?focus {owner.path} {self.var()} }} }}")
+                    f"OPTIONAL {{ {self.along('?focus', owner, w)} }} FILTER(!BOUND({w})) }}")
         return (f"SELECT DISTINCT ?focus WHERE {{ {self.focus_nodes(top)} "
-                f"{self.distinct_values('?focus', owner.path, c.value + 1)} }}")
+                f"{self.distinct_values('?focus', owner, c.value + 1)} }}")
 
     def set_query(self, top: Shape, owner: Shape, c: Constraint) -> str:
         """The focus nodes breaking sh:hasValue or sh:uniqueLang (one row per language used twice)."""
@@ -493,7 +509,7 @@ class _Sparql:
         assert owner.path is not None
         if c.value != ox.Literal(True):
             return "SELECT ?focus WHERE { FILTER(false) }"
-        pattern, a = self.same_language("?focus", owner.path)
+        pattern, a = self.same_language("?focus", owner)
         return f"SELECT DISTINCT ?focus (LCASE(lang({a})) AS ?lang) WHERE {{ {self.focus_nodes(top)} {pattern} }}"
 
 

@@ -133,7 +133,11 @@ def unsupported(tmp_path: Path, body: str) -> InputError:
     ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:sparql [ sh:select 'SELECT $this {}' ] .",
      "ex:S: sh:sparql is not supported"),
     ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:minCount 1 .", "ex:S: sh:minCount needs a sh:path"),
-    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:nodeKind sh:Thing .", "ex:S: "),
+    ("ex:S a sh:NodeShape ; sh:targetClass ex:C ; sh:nodeKind sh:Thing .",
+     "ex:S: <http://www.w3.org/ns/shacl#Thing> is not a SHACL node kind"),
+    ("ex:S a sh:NodeShape, <http://www.w3.org/2000/01/rdf-schema#Class> ; sh:property [ sh:path ex:p ; "
+     "sh:minCount 1 ] .", "ex:S: a shape that is also a class (an implicit class target) is not supported"),
+    ("ex:S a sh:NodeShape ; sh:target [ a ex:Target ] .", "ex:S: sh:target is not supported"),
 ])
 def test_a_component_the_translation_does_not_support_fails_naming_the_shape(
         tmp_path: Path, body: str, named: str) -> None:

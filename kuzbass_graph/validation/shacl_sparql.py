@@ -60,6 +60,7 @@ NODE_KINDS = {
 }
 WELL_FORMED = frozenset(XSD + name for name in ("integer", "decimal", "double", "float", "boolean", "dateTime",
                                                 "date", "time"))
+IMPLICIT_TARGETS = frozenset({RDFS + "Class", "http://www.w3.org/2002/07/owl#Class"})
 NESTED_COUNT_LIMIT = 3  # sh:minCount/sh:maxCount inside sh:or & co. compare that many values pairwise
 EDGES = "[ \\t\\n\\r]+"
 
@@ -236,6 +237,9 @@ class _Reader:
             local = predicate[len(SH):] if predicate.startswith(SH) else None
             if local is not None and local not in PARAMETERS and local not in NON_VALIDATING:
                 raise self.fail(shape.name, f"sh:{local} is not supported by the SPARQL translation of the shapes")
+        if {t.value for t in g.objects(node, RDF + "type") if isinstance(t, ox.NamedNode)} & IMPLICIT_TARGETS:
+            raise self.fail(shape.name, "a shape that is also a class (an implicit class target) is not supported; "
+                                        "give it sh:targetClass")
         messages = g.objects(node, SH + "message")
         english = [m for m in messages if isinstance(m, ox.Literal) and m.language in (None, "en")]
         shape.message = (english or messages)[0].value if messages else None

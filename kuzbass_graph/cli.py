@@ -34,7 +34,7 @@ StrictOption = Annotated[bool, typer.Option("--strict", help="Fail on warnings t
                                             "one label and class, a skipped file).")]
 ReasonMaxOption = Annotated[int | None, typer.Option(
     "--reason-max-triples", min=0, help="At most this many data triples go to the reasoner and the profile "
-    "check, the ontology in full (0: no limit) [env: KUZBASS_REASON_MAX_TRIPLES; default: 200000].")]
+    "check, the ontology in full (0: no limit) [env: KUZBASS_REASON_MAX_TRIPLES; default: 50000].")]
 
 
 def _skipped(skip: list[Check] | None, no_reason: bool) -> frozenset[Check]:

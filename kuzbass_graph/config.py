@@ -30,7 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("executor", "local", "Where the build compiles the curated files: local (a process per core), "
             "local:N, serial, or dask://HOST:PORT (a Dask distributed scheduler)."),
     Setting("cache", "on", "Reuse the compiled units of unchanged files from OUT/.cache/units (on or off)."),
-    Setting("reason_max_triples", "200000", "At most this many data triples go to the OWL reasoner and the OWL 2 "
+    Setting("reason_max_triples", "50000", "At most this many data triples go to the OWL reasoner and the OWL 2 "
             "DL profile check (0: no limit). The ontology always goes in full; above the limit, the data goes as "
             "the modules of some curated files (the build report names them)."),
 )
@@ -74,7 +74,7 @@ class Settings:
     base_iri: str = DEFAULT_BASE
     executor: str = "local"
     cache: bool = True
-    reason_max_triples: int = 200_000
+    reason_max_triples: int = 50_000
 
     @classmethod
     def load(cls, *, root: Path | None = None, out: Path | None = None, base_iri: str | None = None,

@@ -69,7 +69,7 @@ def data_triples(compiled: Compiled) -> set[ox.Triple]:
 def test_under_the_limit_the_whole_data_graph_goes_to_the_checks(tmp_path: Path) -> None:
     ws, compiled, _ = project(tmp_path, clash=False)
     scope = abox_scope(ws, compiled)
-    assert not scope.bounded and scope.limit == 200_000
+    assert not scope.bounded and scope.limit == 50_000
     assert sorted(map(str, scope.triples)) == sorted(map(str, published_owl(compiled)))
     described = scope.describe()
     assert described["abox"] == "all the data graph" and "modules" not in described
@@ -141,7 +141,7 @@ def test_the_build_report_names_what_was_reasoned_over(tmp_path: Path) -> None:
 
 def test_the_limit_comes_from_the_flag_then_the_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_project(tmp_path / "p")
-    assert Settings.load(root=root).reason_max_triples == 200_000
+    assert Settings.load(root=root).reason_max_triples == 50_000
     monkeypatch.setenv("KUZBASS_REASON_MAX_TRIPLES", "5000")
     assert Settings.load(root=root).reason_max_triples == 5000
     assert Settings.load(root=root, reason_max_triples=0).reason_max_triples == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import multiprocessing
 import os
 import shutil
 import tempfile
@@ -19,12 +20,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..compile import DATA_GRAPH, ONTOLOGY_GRAPH, Compiled
-from ..errors import ConfigError
+from ..errors import ConfigError, OutputError
 from ..loader import DESCRIPTIONS_GRAPH, FIXED_GRAPHS, Workspace
 from ..namespaces import DEFAULT_BASE, PREFIXES
 from . import media
@@ -180,8 +182,9 @@ def write_dumps(compiled: Compiled, ws: Workspace, folder: Path, *, base_iri: st
                 target.write_bytes(ntriples)
             elif fmt is DumpFormat.TRIG:
                 target.write_bytes(ox.serialize(quads, format=fmt.rdf_format, prefixes=use_prefixes) or b"")
-            elif fmt is DumpFormat.JSONLD:
-                write_jsonld(by_graph, target, prefixes=prefixes)
+            elif fmt is DumpFormat.JSONLD:  # pure Python: in a forked process, beside the other formats
+                jsonld = _in_child(write_jsonld, by_graph, target, prefixes=prefixes)
+                continue
             elif fmt is DumpFormat.RDFXML:
                 owl = ox.parse(sorted_lines((q.triple for g in owl_graphs for q in by_graph.get(g, ())),
                                             ox.RdfFormat.N_TRIPLES, unique=True), format=ox.RdfFormat.N_TRIPLES)
@@ -195,11 +198,28 @@ def write_dumps(compiled: Compiled, ws: Workspace, folder: Path, *, base_iri: st
         for path in write_tables(by_graph, folder / "csv", base_iri=base_iri):
             sizes[path.relative_to(folder).as_posix()] = path.stat().st_size
         _write_store(folder / "store", quads)
+        _join(jsonld, DumpFormat.JSONLD.value)
+        sizes[DumpFormat.JSONLD.value] = (folder / DumpFormat.JSONLD.value).stat().st_size
+        packed.append(packing.submit(gzip_file, folder / DumpFormat.JSONLD.value))
         for future in packed:
             path = future.result()
             sizes[path.name] = path.stat().st_size
     return Dumps(quads=quads, triples=triples, by_graph=dict(by_graph), sizes=dict(sorted(sizes.items())),
                  base_iri=base_iri)
+
+
+def _in_child(function: Callable[..., object], *args: object, **kwargs: object) -> BaseProcess:
+    """function(*args, **kwargs) in a forked process (its input shared copy-on-write, not pickled)."""
+    process = multiprocessing.get_context("fork").Process(target=function, args=args, kwargs=kwargs, daemon=True)
+    process.start()
+    return process
+
+
+def _join(process: BaseProcess, name: str) -> None:
+    process.join()
+    if process.exitcode != 0:
+        raise OutputError(f"writing {name} failed (its process exited with {process.exitcode})",
+                          hint="run the build again; if it fails again, run with --without site to see the error")
 
 
 def write_descriptions(folder: Path, dumps: Dumps) -> dict[str, int]:

@@ -278,7 +278,12 @@ class Viewer:
         graph = self.data.graph
         order = sorted(nodes)
         index = {n: i for i, n in enumerate(order)}
-        pairs = sorted((index[a], index[b]) for a in order for b in graph.adj[a] if b in index and index[a] < index[b])
+        pairs: list[tuple[int, int]] = []
+        for a in order:  # the links among `nodes`, through the smaller of each one's neighbours and `nodes`
+            near, i = graph.adj[a], index[a]
+            pairs += ((i, index[b]) for b in (order if len(near) > len(order) else near)
+                      if b in near and b in index and i < index[b])
+        pairs.sort()
         if positions is None and focus is not None:
             labels = {n: self.data.entities[n].label for n in order}
             positions = radial(order, pairs, focus, self.classes, labels)
@@ -381,7 +386,7 @@ class Viewer:
         return found
 
     def _vis_edge(self, a: str, b: str) -> dict[str, object]:
-        """An edge's colour, tooltip, width and dashes, the same in every network (memoized)."""
+        """An edge's colour, tooltip, width and dashes (dotted when undated), the same in every network (memoized)."""
         found = self._vis_edge_cache.get((a, b))
         if found is None:
             relations, years, parts = self._edge(a, b)
@@ -390,7 +395,7 @@ class Viewer:
             found = self._vis_edge_cache[(a, b)] = {
                 "color": self.edge_colours[relations[0]],
                 "title": f"{entities[a].label} — {names} — {entities[b].label}",
-                "width": min(round(1 + len(parts) * 0.6, 2), 5), "dashes": [2, 4] if years is None else False}
+                "width": min(round(1 + len(parts) * 0.6, 2), 5), **({"dashes": [2, 4]} if years is None else {})}
         return found
 
 
@@ -486,10 +491,9 @@ def ego_nodes(g: nx.Graph, node: str, centrality: Mapping[str, float], *, limit:
 
 def _json(document: object) -> str:
     """JSON that nothing can take for markup or for the end of a script element (in a page's data block or in a
-    script), nor for a line end in a script."""
-    text = json.dumps(document, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    script), nor for a line end in a script: ASCII (U+2028 and U+2029 escaped too), `<`, `>` and `&` escaped."""
+    text = json.dumps(document, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def script(drawing: Drawing) -> str:

@@ -197,7 +197,7 @@
     return s === "c" ? false : s === "u" ? [8, 5] : null;
   }
   /* what each item looks like now: only the changes go to vis-network */
-  var edgeShown = drawn.edges.map(function (item) { return String(item.dashes); });
+  var edgeShown = drawn.edges.map(function (item) { return String(item.dashes || false); });
   var nodeShown = drawn.nodes.map(function () { return false; });
   function apply() {
     var seen = data.nodes.map(function () { return false; });

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import random
 import re
 import shutil
 from collections.abc import Iterator
@@ -31,6 +32,7 @@ from kuzbass_graph.site.network import (
     interval_words,
     script,
     synthetic,
+    within_two_links,
     years_code,
 )
 from tests.fixture_project import ROOT
@@ -70,6 +72,28 @@ def test_ego_network_takes_every_neighbour_first_then_the_most_central() -> None
     centrality = {"far2": 0.9, "far1": 0.1}
     assert ego_nodes(g, "e", centrality, limit=10) == ["e", "n1", "n2", "far2", "far1"]
     assert ego_nodes(g, "e", centrality, limit=4) == ["e", "n1", "n2", "far2"]
+
+
+def test_ego_networks_near_hubs_read_only_the_most_central_neighbours_and_choose_the_same() -> None:
+    rng = random.Random(3)
+    g = nx.barabasi_albert_graph(600, 2, seed=3)  # a few hubs of high degree, as shared places and roles are
+    g = nx.relabel_nodes(g, {n: f"v{n}" for n in g})
+    centrality = {n: rng.random() for n in g}
+
+    def every_vertex_two_links_away(node: str, limit: int) -> list[str]:
+        first = sorted(g[node], key=lambda n: (-1.0, -centrality[n], n))[:limit - 1]
+        chosen = [node, *first]
+        second = sorted({m for n in first for m in g[n]} - set(chosen), key=lambda n: (-centrality[n], n))
+        return chosen + second[:max(0, limit - len(chosen))]
+
+    shared: dict[str, list[str]] = {}
+    for node in sorted(g)[:200]:
+        for limit in (5, 12, 50):
+            assert ego_nodes(g, node, centrality, limit=limit, by_centrality=shared) == \
+                every_vertex_two_links_away(node, limit)
+    hub = max(g, key=g.degree)
+    assert within_two_links(g, hub, cap=10) is None
+    assert within_two_links(g, "v599", cap=10_000) == len({"v599", *g["v599"], *(m for n in g["v599"] for m in g[n])})
 
 
 def _tiny() -> NetworkInput:

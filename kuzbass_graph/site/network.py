@@ -56,6 +56,7 @@ if TYPE_CHECKING:
 
 SEED = 42
 EGO_LIMIT = 50  # entities in an ego network: all within one link, then those within two by PageRank
+TWO_LINKS_CAP = 5000  # entities within two links are counted (for an ego network's note) up to this many
 COMMUNITY_MIN = 3
 BIG = 1500  # nodes: a large graph draws fewer labels, no hover, no edges while dragging or zooming
 # (name, kz: class, colour, vis-network shape): an entity takes the first class it is an instance of.
@@ -474,19 +475,46 @@ def _relations(d: Mapping[str, object]) -> Iterable[str]:
     return {p.relation for p in d["parts"]}  # type: ignore[attr-defined]
 
 
-def ego_nodes(g: nx.Graph, node: str, centrality: Mapping[str, float], *, limit: int = EGO_LIMIT) -> list[str]:
+def ego_nodes(g: nx.Graph, node: str, centrality: Mapping[str, float], *, limit: int = EGO_LIMIT,
+              by_centrality: dict[str, list[str]] | None = None) -> list[str]:
     """The entity, every neighbour (the strongest first, up to the limit), then those two links away by
-    centrality while there is room."""
+    centrality while there is room. `by_centrality` (each vertex's neighbours, the most central first, filled
+    as needed) lets every ego network read only the first few neighbours of each neighbour: the most central
+    of a union are among the most central of its parts, so the choice is the same as over every vertex two
+    links away, at a cost bounded by the limit instead of by the degree of the hubs nearby."""
     def rank(n: str) -> tuple[float, float, str]:
         return (-g[node][n].get("weight", 1.0) if n in g[node] else 0.0, -centrality.get(n, 0.0), n)
 
+    def central(n: str) -> tuple[float, str]:
+        return (-centrality.get(n, 0.0), n)
+
+    neighbours = by_centrality if by_centrality is not None else {}
     first = sorted(g[node], key=rank)[:limit - 1]
     chosen = [node, *first]
     seen = set(chosen)
     if len(chosen) < limit:
-        second = sorted({m for n in first for m in g[n]} - seen, key=lambda n: (-centrality.get(n, 0.0), n))
-        chosen += second[:limit - len(chosen)]
+        room = limit - len(chosen)
+        candidates: set[str] = set()
+        for n in first:
+            if n not in neighbours:
+                neighbours[n] = sorted(g[n], key=central)
+            candidates.update(neighbours[n][:room + len(chosen)])
+        chosen += sorted(candidates - seen, key=central)[:room]
     return chosen
+
+
+def within_two_links(g: nx.Graph, node: str, *, cap: int) -> int | None:
+    """How many entities are within two links of node (itself included), or None when more than cap (counting
+    stops there: near a hub the exact number would cost the hub's degree for every entity)."""
+    found = {node, *g.adj[node]}
+    if len(found) > cap:
+        return None
+    for n in g.adj[node]:
+        for m in g.adj[n]:
+            found.add(m)
+            if len(found) > cap:
+                return None
+    return len(found)
 
 
 def _json(document: object) -> str:
@@ -551,16 +579,19 @@ class NetworkSite:
                   heading=str(drawing.panel["title"]), communities=listing)
         seconds["communities"] = time.perf_counter() - t
         t = time.perf_counter()
+        by_centrality: dict[str, list[str]] = {}
         for node in sorted(g):
             if g.degree(node) == 0:
                 continue
-            members = ego_nodes(g, node, self.data.centrality)
-            two = len({m for n in g.adj[node] for m in g.adj[n]} | set(g.adj[node]) | {node}) \
-                if len(members) >= EGO_LIMIT else len(members)
+            members = ego_nodes(g, node, self.data.centrality, by_centrality=by_centrality)
+            two = within_two_links(g, node, cap=TWO_LINKS_CAP) if len(members) >= EGO_LIMIT else len(members)
             degree = g.degree(node)
             if degree >= len(members):
                 note = (f"{len(members) - 1} of its {degree} direct links, the strongest (then the most central) "
                         f"first; the whole network has them all")
+            elif two is None:
+                note = (f"{len(members)} of the more than {TWO_LINKS_CAP:,} entities within two links: every direct "
+                        f"link, then the most central")
             elif two > len(members):
                 note = (f"{len(members)} of the {two} entities within two links: every direct link, then the most "
                         f"central")

@@ -37,7 +37,7 @@ docs: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/kuzbass build --no-reason
-	$(BIN)/python bench/catalogue_latency.py
+	$(BIN)/python bench/catalogue_latency.py --synthesize 100
 	$(BIN)/python bench/serve_load.py
 	$(BIN)/python bench/site_build.py
 	$(BIN)/python bench/site_draw.py

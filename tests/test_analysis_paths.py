@@ -84,7 +84,7 @@ def test_path_from_a_colonist_to_lenin_shows_the_quotes(real_build: Path) -> Non
     assert first[0]["relation"] == "held the post 'representative' in"
     assert first[0]["target_label"] == "Autonomous Industrial Colony Kuzbass"
     assert "remained in Moscow as AIC representative" in first[0]["quote"] and first[0]["line"] == 69
-    assert first[1]["source_label"] == "V.I. Lenin" and first[1]["relation"] == "supported"
+    assert first[1]["source_label"] == "V.I. Lenin" and first[1]["relation"] == "conducted"  # line 7: "conducted"
     for hop in (h for p in paths for h in p):  # every quote is in the source line it cites
         assert hop["quote"] in SOURCE[hop["line"] - 1]
     text = CliRunner().invoke(app, ["path", "Haywood", "Lenin", "--dataset", str(real_build), "--max", "1"])

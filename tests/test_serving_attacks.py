@@ -215,7 +215,7 @@ def test_a_rebuild_switches_every_answer_to_the_new_build(built: Settings) -> No
         def poll() -> None:
             while not stop.is_set():
                 code, headers, body = get_query(base, ALICE_BY_LABEL, Accept="text/csv")
-                assert code == 200
+                assert code == 200, body[:300]
                 seen.append((headers["x-kuzbass-build"], body))
 
         thread = threading.Thread(target=poll)

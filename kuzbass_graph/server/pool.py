@@ -334,6 +334,11 @@ class QueryPool:
     def _cache_key(self, job: Job) -> tuple[Any, ...]:
         return (job.query, job.media_type, job.default_graphs, job.named_graphs)
 
+    @property
+    def closed(self) -> bool:
+        """Whether the pool has stopped taking queries (its build was replaced)."""
+        return self._closed
+
     async def run(self, job: Job, client: str = "-") -> Answer:
         self.activity.note()
         if self._closed:

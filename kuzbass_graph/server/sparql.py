@@ -91,6 +91,10 @@ async def endpoint(request: Request) -> Response:
     generation = state.switch.current
     client = request.client.host if request.client else "-"
     answer = await run_or_cancel(request, generation.pool.run(job, client))
+    replaced = answer is not None and answer.status == 503 and generation.pool.closed
+    if replaced and state.switch.current is not generation:
+        generation = state.switch.current  # the build was replaced while the query waited: run it on the new one
+        answer = await run_or_cancel(request, generation.pool.run(job, client))
     if answer is None:
         return plain(499, "client closed the request")
     headers = {"Vary": "Accept", **answer.headers, "X-Kuzbass-Build": generation.build.id}

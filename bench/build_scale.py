@@ -1,7 +1,8 @@
 """Build time and memory at scale: full, incremental and distributed builds of synthetic roots, per step.
 
     python bench/build_scale.py [--scales 1 10 100] [--with-1000] [--modes full reference distributed incremental]
-                                [--no-reason] [--work DIR] [--keep] [--timeout SECONDS] [--report-only]
+                                [--no-reason] [--without site --without analysis] [--work DIR] [--keep]
+                                [--timeout SECONDS] [--report-only]
 
 For each scale, bench/synthetic.py writes a synthetic root (N copies of the curated files), then, each
 `kuzbass build` in its own subprocess with `--out` in a temporary folder:
@@ -148,9 +149,9 @@ def build_env() -> dict[str, str]:
 
 
 def build(root: Path, out: Path, log: Path, *, no_reason: bool, timeout: float | None,
-          extra: list[str] | None = None) -> Run:
+          extra: list[str] | None = None, without: tuple[str, ...] = ()) -> Run:
     command = [str(KUZBASS), "build", "--root", str(root), "--out", str(out)]
-    command += (["--no-reason"] if no_reason else []) + (extra or [])
+    command += (["--no-reason"] if no_reason else []) + [f"--without={part}" for part in without] + (extra or [])
     run = measured(command, cwd=root, log=log, timeout=timeout, env=build_env())
     report = out / "build-report.json"
     if run.ok and report.is_file():
@@ -266,7 +267,7 @@ def revision() -> dict[str, Any]:
 
 
 def run_scale(scale: int, work: Path, source: Path, modes: list[str], *, no_reason: bool, timeout: float | None,
-              rewire: float) -> dict[str, Any]:
+              rewire: float, without: tuple[str, ...] = ()) -> dict[str, Any]:
     folder = work / f"scale-{scale}"
     root, logs = folder / "root", folder / "logs"
     logs.mkdir(parents=True, exist_ok=True)
@@ -281,7 +282,7 @@ def run_scale(scale: int, work: Path, source: Path, modes: list[str], *, no_reas
 
     out = folder / "dist"
     shutil.rmtree(out, ignore_errors=True)  # a clean build: no output, no cache of units
-    full = build(root, out, logs / "full.log", no_reason=no_reason, timeout=timeout)
+    full = build(root, out, logs / "full.log", no_reason=no_reason, timeout=timeout, without=without)
     result["full"] = asdict(full)
     _say(scale, "full", full)
     if not full.ok:
@@ -303,7 +304,7 @@ def run_scale(scale: int, work: Path, source: Path, modes: list[str], *, no_reas
                 address = "dask://" + cluster.scheduler_address.split("://", 1)[1]
                 dist_out = folder / "dist-dask"
                 run = build(root, dist_out, logs / "distributed.log", no_reason=no_reason, timeout=timeout,
-                            extra=["--executor", address, "--no-cache"])
+                            without=without, extra=["--executor", address, "--no-cache"])
             finally:
                 cluster.close()
             result["distributed"] = asdict(run) | {"available": True, "workers": 2,
@@ -314,7 +315,7 @@ def run_scale(scale: int, work: Path, source: Path, modes: list[str], *, no_reas
         copy = scale // 2
         edited = root / "data" / "triples" / (f"{EDITED_FILE}-c{copy}.trig" if copy else f"{EDITED_FILE}.trig")
         claim = append_claim(edited, f"-c{copy}" if copy else "")
-        run = build(root, out, logs / "incremental.log", no_reason=no_reason, timeout=timeout)
+        run = build(root, out, logs / "incremental.log", no_reason=no_reason, timeout=timeout, without=without)
         result["incremental"] = asdict(run) | {"edited": edited.relative_to(root).as_posix(), "appended": claim}
         _say(scale, "incremental", run)
     return result
@@ -438,6 +439,7 @@ def markdown(data: dict[str, Any]) -> str:
              f"files, {options['rewire']:.0%} of the entity links rewired across copies), each `kuzbass build` "
              "in its own process"
              + (" with `--no-reason`" if options["no_reason"] else ", every check and the reasoner")
+             + "".join(f", `--without {part}`" for part in options.get("without", []))
              + f". Figures from one run on {data['machine']['started']}; {data['machine']['cpus']} cores shared "
              "with other jobs, so times are indicative. Peak process: the largest process of the build (wait4); "
              "peak tree: summed RSS of the build's processes (workers, Java, Dask workers), sampled every 0.1 s. "
@@ -549,6 +551,8 @@ def main() -> None:
     parser.add_argument("--modes", nargs="+", choices=MODES, default=list(MODES),
                         help="full always runs (the others start from it).")
     parser.add_argument("--no-reason", action="store_true", help="Build with --no-reason (no HermiT, no profile).")
+    parser.add_argument("--without", action="append", default=[], choices=["site", "analysis"],
+                        help="Build with --without PART (repeatable): the data build alone at large scales.")
     parser.add_argument("--work", type=Path, help="Folder for the roots and builds (default: a temporary one).")
     parser.add_argument("--keep", action="store_true", help="Keep the work folder.")
     parser.add_argument("--timeout", type=float, help="Seconds a build may take before it is killed.")
@@ -572,7 +576,7 @@ def main() -> None:
         source = snapshot(work)
         for scale in scales:
             results.append(run_scale(scale, work, source, args.modes, no_reason=args.no_reason, timeout=args.timeout,
-                                     rewire=args.rewire))
+                                     rewire=args.rewire, without=tuple(args.without)))
     finally:
         if not args.keep and args.work is None:
             shutil.rmtree(work, ignore_errors=True)
@@ -581,7 +585,8 @@ def main() -> None:
         "machine": {"started": started, "python": platform.python_version(), "cpus": len(os.sched_getaffinity(0)),
                     "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
                     "pyoxigraph": ox.__version__, "load_average_at_end": os.getloadavg()[0]} | inputs,
-        "options": {"scales": scales, "modes": args.modes, "no_reason": args.no_reason, "rewire": args.rewire},
+        "options": {"scales": scales, "modes": args.modes, "no_reason": args.no_reason, "rewire": args.rewire,
+                    "without": args.without},
         "results": results, "exponents": fits, "targets": targets(results, fits),
     }
     write_report(data, args.results)

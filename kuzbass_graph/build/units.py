@@ -160,7 +160,7 @@ def date_bounds(triples: Iterable[Triple], onto: OntologyIndex) -> list[DateBoun
 
 
 def _annotations(cited: Iterable[str], quotes: dict[str, ox.Literal], passages: dict[str, ox.NamedNode],
-                 statements: dict[Triple, set[str]], symmetric: set[str]) -> list[Triple]:
+                 statements: dict[Triple, set[str]]) -> list[Triple]:
     prov: list[Triple] = []
     for claim in sorted(set(cited)):
         node = _n(claim)
@@ -234,7 +234,7 @@ def compile_file(path: str, content: bytes, onto: OntologyIndex) -> FileUnit:
     quotes = {s.value: o for s, p, o in prov if p.value == KZ + "quote"}
     passages = {s.value: o for s, p, o in prov if p.value == KZ + "passage"}
     cited = [c for claims in derivation.citations.values() for c in claims if c.startswith(CLAIM)]
-    prov += _annotations(cited, quotes, passages, derivation.citations, onto.symmetric)  # type: ignore[arg-type]
+    prov += _annotations(cited, quotes, passages, derivation.citations)  # type: ignore[arg-type]
     prov = symmetric_closure(prov, onto.symmetric)
     return FileUnit(path=path, asserted=asserted, data=_ntriples(derivation.data), provenance=_ntriples(prov),
                     dates=dates, counts=counts)

@@ -27,7 +27,7 @@ from ..publishing.static_tree import ON_REQUEST
 from .pool import Job
 from .responses import FileStream, not_modified, plain
 from .site import locate
-from .sparql import run_or_cancel
+from .sparql import run_on_current_build
 
 DOCUMENTS = (m.HTML, m.TURTLE, m.JSON_LD, m.N_TRIPLES, m.RDF_XML)
 EXTENSION = {m.HTML: "html", m.TURTLE: "ttl", m.JSON_LD: "jsonld", m.N_TRIPLES: "nt", m.RDF_XML: "rdf"}
@@ -131,9 +131,7 @@ async def _on_request(request: Request, base_path: str, ext: str, url_base: str)
              f"{{ ?s ?pi <{iri}> }} UNION "
              f"{{ <{iri}> kz:citation ?c . ?c ?cp ?cv FILTER(?cp IN (kz:quote, kz:passage)) "
              f"OPTIONAL {{ ?c kz:passage ?pa . ?pa ?pp ?pv FILTER(?pp IN (kz:lineNumber, rdfs:label)) }} }} }}")
-    generation = request.app.state.switch.current
-    client = request.client.host if request.client else "-"
-    answer = await run_or_cancel(request, generation.pool.run(Job(query, m.N_TRIPLES), client))
+    generation, answer = await run_on_current_build(request, Job(query, m.N_TRIPLES))
     if answer is None:
         return plain(499, "client closed the request")
     if answer.status != 200:

@@ -45,6 +45,19 @@ async def run_or_cancel(request: Request, work: Any) -> Answer | None:
     return None
 
 
+async def run_on_current_build(request: Request, job: Job) -> tuple[Any, Answer | None]:
+    """The job on the current build's pool, as run_or_cancel; a job that met its pool closing (a rebuild
+    switched builds while it waited) runs again on the new build. Returns the build's generation too."""
+    switch = request.app.state.switch
+    client = request.client.host if request.client else "-"
+    generation = switch.current
+    answer = await run_or_cancel(request, generation.pool.run(job, client))
+    if answer is not None and answer.status == 503 and generation.pool.closed and switch.current is not generation:
+        generation = switch.current
+        answer = await run_or_cancel(request, generation.pool.run(job, client))
+    return generation, answer
+
+
 def _graphs(params: dict[str, list[str]], name: str) -> tuple[str, ...]:
     graphs = tuple(params.get(name, ()))
     for graph in graphs:
@@ -88,13 +101,7 @@ async def endpoint(request: Request) -> Response:
     why = refusal(text, state.options.allow_service, PREFIXES)
     if why:
         return plain(400, why)
-    generation = state.switch.current
-    client = request.client.host if request.client else "-"
-    answer = await run_or_cancel(request, generation.pool.run(job, client))
-    replaced = answer is not None and answer.status == 503 and generation.pool.closed
-    if replaced and state.switch.current is not generation:
-        generation = state.switch.current  # the build was replaced while the query waited: run it on the new one
-        answer = await run_or_cancel(request, generation.pool.run(job, client))
+    generation, answer = await run_on_current_build(request, job)
     if answer is None:
         return plain(499, "client closed the request")
     headers = {"Vary": "Accept", **answer.headers, "X-Kuzbass-Build": generation.build.id}

@@ -16,8 +16,19 @@ import rdflib
 import rdflib.compare
 
 from kuzbass_graph.config import Settings
+from kuzbass_graph.namespaces import DEFAULT_BASE
 from kuzbass_graph.pipeline import Outcome, build_project
-from kuzbass_graph.publishing.dumps import DumpFormat, atomic_folder, write_dumps
+from kuzbass_graph.publishing.describe_dataset import dataset_quads
+from kuzbass_graph.publishing.dumps import (
+    DumpFormat,
+    atomic_folder,
+    canonical_blank_nodes,
+    prefixes_for,
+    rebase,
+    sorted_lines,
+    write_dumps,
+)
+from kuzbass_graph.publishing.sorted_graphs import sort_graphs
 from kuzbass_graph.validation import Check
 from tests.fixture_project import ALICE, BOB, WIDGET_WORKS
 
@@ -198,10 +209,11 @@ def _rdflib_parse(path: Path, fmt: str, graphs: tuple[str, ...] = ()) -> set[tup
 @pytest.mark.slow
 def test_every_dump_of_the_real_graph_parses_in_rdflib_and_pyoxigraph_and_agrees(real: Outcome,
                                                                                  tmp_path: Path) -> None:
-    dumps = write_dumps(real.compiled, real.ws, tmp_path, base_iri=real.ws.settings.base_iri)
+    write_dumps(real.compiled, real.ws, tmp_path, base_iri=real.ws.settings.base_iri)
     owl_graphs = ("/graph/ontology", "/graph/data")
-    merged = {q.triple for q in dumps.quads}
-    owl = {q.triple for q in dumps.quads if q.graph_name.value.endswith(owl_graphs)}
+    quads = _in_memory(real)
+    merged = {q.triple for q in quads}
+    owl = {q.triple for q in quads if q.graph_name.value.endswith(owl_graphs)}
     reference = _without_blank_nodes(_rdflib_parse(tmp_path / "kuzbass.nq", "nquads"))
     owl_reference = _without_blank_nodes(_rdflib_parse(tmp_path / "kuzbass.nq", "nquads", owl_graphs))
     assert reference[0] and reference[1] == sum(1 for t in merged if "_:" in str(t))
@@ -215,3 +227,48 @@ def test_every_dump_of_the_real_graph_parses_in_rdflib_and_pyoxigraph_and_agrees
     world.get_ontology((tmp_path / "kuzbass.rdf").as_uri()).load()
     colony = world["https://w3id.org/kuzbass/id/organization/aic-kuzbass"]
     assert colony is not None and world["https://w3id.org/kuzbass/ontology#Organization"] in colony.is_a
+
+
+def _in_memory(outcome: Outcome, base_iri: str = DEFAULT_BASE) -> list[ox.Quad]:
+    """The dataset the dumps hold, made in memory: the compiled store and the dataset's description, IRIs at
+    the base IRI, blank nodes labelled canonically."""
+    move = rebase(base_iri)
+    return canonical_blank_nodes([*(move(q) for q in outcome.compiled.store), *dataset_quads(base_iri)])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("base_iri", [DEFAULT_BASE, "https://example.org/kz/"])
+def test_streamed_dumps_are_the_bytes_of_the_dataset_in_memory(real: Outcome, tmp_path: Path, base_iri: str) -> None:
+    """The dumps, streamed from sorted files on disk, are byte for byte what serializing the whole dataset in
+    memory gives: sorted N-Quads and N-Triples, and Turtle and TriG of the sorted statements."""
+    write_dumps(real.compiled, real.ws, tmp_path, base_iri=base_iri)
+    quads = _in_memory(real, base_iri)
+    nquads = sorted_lines(quads, ox.RdfFormat.N_QUADS)
+    ntriples = sorted_lines((q.triple for q in quads), ox.RdfFormat.N_TRIPLES, unique=True)
+    assert (tmp_path / "kuzbass.nq").read_bytes() == nquads
+    assert (tmp_path / "kuzbass.nt").read_bytes() == ntriples
+    prefixes = prefixes_for(base_iri)
+    for name, fmt, text, syntax in (("kuzbass.ttl", ox.RdfFormat.TURTLE, ntriples, ox.RdfFormat.N_TRIPLES),
+                                    ("kuzbass.trig", ox.RdfFormat.TRIG, nquads, ox.RdfFormat.N_QUADS)):
+        expected = ox.serialize(ox.parse(text, format=syntax), format=fmt, prefixes=prefixes)
+        assert (tmp_path / name).read_bytes() == expected, name
+    store = ox.Store.read_only(str(tmp_path / "store"))
+    assert sorted_lines(store, ox.RdfFormat.N_QUADS) == nquads  # blank nodes keep the dumps' labels
+
+
+def test_a_literal_holding_the_default_base_iri_keeps_it_under_another_base(tmp_path: Path) -> None:
+    """Moving IRIs to another base as bytes would also change a literal that quotes an IRI of the default base;
+    such a graph is moved term by term."""
+    graph = ox.NamedNode(DEFAULT_BASE + "graph/data")
+    quoted = ox.Literal(f"see <{DEFAULT_BASE}id/person/x>")
+    store = ox.Store()
+    store.extend([ox.Quad(ox.NamedNode(DEFAULT_BASE + "id/person/x"), ox.NamedNode(DEFAULT_BASE + "ontology#note"),
+                          quoted, graph),
+                  ox.Quad(ox.NamedNode(DEFAULT_BASE + "id/person/y"), ox.NamedNode(DEFAULT_BASE + "ontology#n"),
+                          ox.Literal("1", datatype=ox.NamedNode(DEFAULT_BASE + "ontology#count")), graph)])
+    base = "https://example.org/kz/"
+    graphs = sort_graphs(store, tmp_path / "work", base_iri=base, move=rebase(base), canonicalize=canonical_blank_nodes)
+    triples = {q.triple for q in graphs.triples(base + "graph/data")}
+    assert ox.Triple(ox.NamedNode(base + "id/person/x"), ox.NamedNode(base + "ontology#note"), quoted) in triples
+    assert ox.Triple(ox.NamedNode(base + "id/person/y"), ox.NamedNode(base + "ontology#n"),
+                     ox.Literal("1", datatype=ox.NamedNode(base + "ontology#count"))) in triples

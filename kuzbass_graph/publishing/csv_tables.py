@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from itertools import groupby
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -23,6 +25,7 @@ SEPARATOR = " | "
 # IRI kinds that are not entities: provenance, reification, helper nodes, the dataset itself
 NOT_ENTITIES = frozenset({"claim", "link", "reconciliation", "source", "statement", "node", "analysis", "dataset"})
 FIXED_COLUMNS = ("IRI", "label", "variants", "type", "description")
+Statement = ox.Triple | ox.Quad  # a parsed N-Triples line is a quad of the default graph
 
 
 def _label_of(values: list[ox.Literal]) -> str | None:
@@ -45,27 +48,26 @@ def _closure(edges: dict[str, set[str]]) -> dict[str, set[str]]:
     return result
 
 
-def write_tables(by_graph: dict[str, list[ox.Quad]], folder: Path, *, base_iri: str) -> list[Path]:
+def write_tables(ontology: Iterable[Statement], data: Callable[[], Iterable[Statement]], folder: Path, *,
+                 base_iri: str) -> list[Path]:
     """Write one CSV per entity kind of the data graph into folder; the paths written, sorted.
-    by_graph: the quads of each named graph, by graph IRI."""
+    ontology: the ontology graph's triples; data: the data graph's triples, sorted (by subject first), each
+    call a new pass (two are made: the labels, then the rows a subject at a time)."""
     kz = base_iri + KZ[len(DEFAULT_BASE):]
     id_space = base_iri + "id/"
     labels: dict[str, list[ox.Literal]] = defaultdict(list)
     super_properties: dict[str, set[str]] = defaultdict(set)
     super_classes: dict[str, set[str]] = defaultdict(set)
-    about: dict[str, dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]]] = defaultdict(lambda: defaultdict(list))
-    for q in by_graph.get(base_iri + "graph/ontology", ()):
+    for q in ontology:
         if q.predicate.value == RDFS_LABEL and isinstance(q.object, ox.Literal):
             labels[q.subject.value].append(q.object)
         elif q.predicate.value == RDFS + "subPropertyOf" and isinstance(q.object, ox.NamedNode):
             super_properties[q.subject.value].add(q.object.value)
         elif q.predicate.value == RDFS + "subClassOf" and isinstance(q.object, ox.NamedNode):
             super_classes[q.subject.value].add(q.object.value)
-    for q in by_graph.get(base_iri + "graph/data", ()):
-        if isinstance(q.subject, ox.NamedNode):
-            about[q.subject.value][q.predicate.value].append(q.object)  # type: ignore[arg-type]
-            if q.predicate.value == RDFS_LABEL and isinstance(q.object, ox.Literal):
-                labels[q.subject.value].append(q.object)
+    for q in data():
+        if q.predicate.value == RDFS_LABEL and isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal):
+            labels[q.subject.value].append(q.object)
     property_ancestors = _closure(super_properties)
     class_ancestors = _closure(super_classes)
     date_properties = {p for p, ancestors in property_ancestors.items() if kz + "date" in ancestors}
@@ -80,8 +82,13 @@ def write_tables(by_graph: dict[str, list[ox.Quad]], folder: Path, *, base_iri: 
         return SEPARATOR.join(sorted(texts))
 
     tables: dict[str, list[dict[str, str]]] = defaultdict(list)
-    for subject in sorted(about):
-        props = about[subject]
+    for term, group in groupby(data(), key=lambda t: t.subject):
+        if not isinstance(term, ox.NamedNode):
+            continue
+        subject = term.value
+        props: dict[str, list[ox.NamedNode | ox.BlankNode | ox.Literal]] = {}
+        for q in group:
+            props.setdefault(q.predicate.value, []).append(q.object)  # type: ignore[arg-type]
         kind = subject[len(id_space):].split("/", 1)[0] if subject.startswith(id_space) else ""
         if not kind or kind in NOT_ENTITIES or RDFS_LABEL not in props or "/" not in subject[len(id_space):]:
             continue
@@ -105,6 +112,7 @@ def write_tables(by_graph: dict[str, list[ox.Quad]], folder: Path, *, base_iri: 
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     for kind, rows in sorted(tables.items()):
+        rows.sort(key=lambda row: row["IRI"])
         extra = sorted({c for r in rows for c in r} - set(FIXED_COLUMNS) - {"earliest", "latest"}, key=str.lower)
         columns = [*FIXED_COLUMNS, *extra, "earliest", "latest"]
         path = folder / f"{kind}.csv"

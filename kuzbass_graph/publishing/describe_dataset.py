@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from .. import __version__
 from ..namespaces import DCTERMS, DEFAULT_BASE, KZ, RDF_TYPE, RDFS_LABEL, XSD
+from .sorted_graphs import SortedGraphs
 
 DCAT = "http://www.w3.org/ns/dcat#"
 VOID = "http://rdfs.org/ns/void#"
@@ -97,49 +98,94 @@ class Figures:
     source_titles: list[str] = field(default_factory=list)
 
 
-def count(triples: list[ox.Triple], by_graph: dict[str, list[ox.Quad]], *, base_iri: str) -> Figures:
-    """The figures of a dataset: its distinct triples, and its quads by named graph."""
+def _tokens(line: bytes) -> tuple[bytes, bytes, bytes]:
+    """Subject, predicate and object of an N-Triples line, as their bytes (no term holds a space but a
+    literal, and the literal is the last)."""
+    subject, predicate, rest = line.split(b" ", 2)
+    return subject, predicate, rest[:-3]  # " .\n"
+
+
+def _values(lines: list[bytes]) -> list[ox.Triple]:
+    return list(ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES)) if lines else []  # type: ignore[arg-type]
+
+
+def count(merged: Path, graphs: SortedGraphs, *, base_iri: str) -> Figures:
+    """The figures of a dataset, in one pass over its distinct triples (`merged`, sorted N-Triples) and one
+    over its data graph; terms are compared as their N-Triples bytes (one term, one text)."""
     kz = base_iri + KZ[len(DEFAULT_BASE):]
     uri_space = base_iri + "id/"
-    figures = Figures(triples=len(triples))
-    subjects = {t.subject for t in triples}
-    figures.distinct_subjects = len(subjects)
-    figures.distinct_objects = len({t.object for t in triples})
-    figures.entities = sum(1 for s in subjects if isinstance(s, ox.NamedNode) and s.value.startswith(uri_space))
-    instances: dict[str, set[object]] = defaultdict(set)
-    properties: Counter[str] = Counter()
-    for t in triples:
-        properties[t.predicate.value] += 1
-        if t.predicate.value == RDF_TYPE and isinstance(t.object, ox.NamedNode):
-            instances[t.object.value].add(t.subject)
-    figures.classes = {c: len(members) for c, members in sorted(instances.items())}
-    figures.properties = dict(sorted(properties.items()))
-    figures.graphs = {graph: len(in_graph) for graph, in_graph in sorted(by_graph.items())}
+    entity_prefix = f"<{uri_space}".encode()
+    type_token, title_token = f"<{RDF_TYPE}>".encode(), f"<{DCTERMS}title>".encode()
+    source_prefix = f"<{uri_space}source/".encode()
+    figures = Figures()
+    objects: set[bytes] = set()
+    instances: Counter[bytes] = Counter()
+    properties: Counter[bytes] = Counter()
+    titles: list[bytes] = []
+    previous = b""
+    with merged.open("rb") as handle:
+        for line in handle:
+            subject, predicate, obj = _tokens(line)
+            figures.triples += 1
+            if subject != previous:
+                previous = subject
+                figures.distinct_subjects += 1
+                figures.entities += subject.startswith(entity_prefix)
+            objects.add(obj)
+            properties[predicate] += 1
+            if predicate == type_token and obj.startswith(b"<"):
+                instances[obj] += 1
+            elif predicate == title_token and subject.startswith(source_prefix):
+                titles.append(line)
+    figures.distinct_objects = len(objects)
+    del objects
+    figures.classes = dict(sorted((c.decode()[1:-1], n) for c, n in instances.items()))
+    figures.properties = dict(sorted((p.decode()[1:-1], n) for p, n in properties.items()))
+    figures.graphs = {name: sum(1 for _ in graphs.lines(name)) for name in graphs.names}
     used = set(figures.properties) | set(figures.classes)
     figures.vocabularies = sorted({namespace_of(i) for i in used if not i.startswith(uri_space)})
-    in_data = by_graph.get(base_iri + "graph/data", [])
-    size: Counter[str] = Counter(q.subject.value for q in in_data if isinstance(q.subject, ox.NamedNode))
-    for kind in EXAMPLE_KINDS:
-        prefix = f"{uri_space}{kind}/"
-        ranked = sorted((-n, s) for s, n in size.items() if s.startswith(prefix))
-        if ranked:
-            figures.examples.append(ranked[0][1])
+    figures.source_titles = sorted({t.object.value for t in _values(titles)})
+    best: dict[str, tuple[int, str]] = {}
+    kinds = {kind: f"<{uri_space}{kind}/".encode() for kind in EXAMPLE_KINDS}
+    wanted = {f"<{iri}>".encode() for iri in (kz + "earliest", kz + "latest", RDFS_LABEL, kz + "locatedIn")}
+    place = f"<{kz}Place>".encode()
+    chosen: list[bytes] = []
+    places: set[bytes] = set()
+    run, size = b"", 0
+
+    def close(subject: bytes, n: int) -> None:
+        for kind, prefix in kinds.items():
+            if subject.startswith(prefix):
+                value = subject.decode()[1:-1]
+                if kind not in best or (-n, value) < best[kind]:
+                    best[kind] = (-n, value)
+
+    for line in graphs.lines(base_iri + "graph/data"):
+        subject, predicate, obj = _tokens(line)
+        if subject != run:
+            close(run, size)
+            run, size = subject, 0
+        size += 1
+        if predicate in wanted:
+            chosen.append(line)
+        elif predicate == type_token and obj == place:
+            places.add(subject)
+    close(run, size)
+    figures.examples = [best[kind][1] for kind in EXAMPLE_KINDS if kind in best]
     days = defaultdict(list)
     labels: dict[str, str] = {}
-    places = {q.subject.value for q in in_data if q.predicate.value == RDF_TYPE and q.object.value == kz + "Place"}
+    place_iris = {p.decode()[1:-1] for p in places}
     located: set[str] = set()
-    for q in in_data:
-        if q.predicate.value in (kz + "earliest", kz + "latest") and isinstance(q.object, ox.Literal):
-            days[q.predicate.value].append(q.object.value[:10])
-        elif q.predicate.value == RDFS_LABEL and isinstance(q.object, ox.Literal):
-            labels.setdefault(q.subject.value, q.object.value)
-        elif q.predicate.value == kz + "locatedIn" and q.object.value in places:
-            located.add(q.object.value)
+    for t in _values(chosen):
+        if t.predicate.value in (kz + "earliest", kz + "latest") and isinstance(t.object, ox.Literal):
+            days[t.predicate.value].append(t.object.value[:10])
+        elif t.predicate.value == RDFS_LABEL and isinstance(t.object, ox.Literal):
+            labels.setdefault(t.subject.value, t.object.value)
+        elif t.predicate.value == kz + "locatedIn" and t.object.value in place_iris:
+            located.add(t.object.value)
     figures.earliest = min(days[kz + "earliest"], default=None)
     figures.latest = max(days[kz + "latest"], default=None)
     figures.places = {p: labels.get(p, p) for p in sorted(located)}
-    figures.source_titles = sorted({t.object.value for t in triples if t.predicate.value == DCTERMS + "title"
-                                    and t.subject.value.startswith(uri_space + "source/")})
     return figures
 
 
@@ -173,8 +219,9 @@ def file_infos(folder: Path, names: Iterable[str], media_types: dict[str, str]) 
         compressed = name.endswith(".gz")
         inner = name[:-3] if compressed else name
         media_type = media_types.get(inner) or ("text/csv" if inner.endswith(".csv") else "application/octet-stream")
-        infos.append(FileInfo(name, media_type, compressed, path.stat().st_size,
-                              hashlib.sha256(path.read_bytes()).hexdigest()))
+        with path.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        infos.append(FileInfo(name, media_type, compressed, path.stat().st_size, digest))
     return infos
 
 
@@ -277,10 +324,9 @@ GZIP_TYPE = "application/gzip"
 VOID_FILE, DCAT_FILE, SCHEMA_FILE = "void.ttl", "dcat.ttl", "dataset.jsonld"
 
 
-def describe_dataset(folder: Path, triples: list[ox.Triple], by_graph: dict[str, list[ox.Quad]],
-                     file_names: Iterable[str], media_types: dict[str, str], *, base_iri: str) -> dict[str, int]:
+def describe_dataset(folder: Path, figures: Figures, file_names: Iterable[str], media_types: dict[str, str], *,
+                     base_iri: str) -> dict[str, int]:
     """Write void.ttl, dcat.ttl and dataset.jsonld into the build folder; their sizes by name."""
-    figures = count(triples, by_graph, base_iri=base_iri)
     files = file_infos(folder, (n for n in file_names if n.endswith((".gz", ".csv")) or n in media_types),
                        media_types)
     write_void(folder / VOID_FILE, figures, files, base_iri=base_iri)

@@ -1,5 +1,6 @@
-"""Write the compiled dataset: every dump format from one sorted list of quads, base IRI rewriting,
-canonical blank nodes, deterministic gzip, and atomic replacement of the output.
+"""Write the compiled dataset: every dump format streamed from the dataset sorted on disk (one N-Triples file
+per graph, `sorted_graphs.py`), base IRI rewriting, canonical blank nodes, deterministic gzip, and atomic
+replacement of the output.
 
 Two builds of the same input give byte-identical dumps: the quads are sorted, blank nodes get their
 RDFC-1.0 canonical labels, and gzip records no file name and no time.
@@ -13,26 +14,25 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..compile import DATA_GRAPH, ONTOLOGY_GRAPH, Compiled
-from ..errors import ConfigError, OutputError
+from ..errors import ConfigError
 from ..loader import DESCRIPTIONS_GRAPH, FIXED_GRAPHS, Workspace
 from ..namespaces import DEFAULT_BASE, PREFIXES
 from . import media
 from .csv_tables import write_tables
-from .describe_dataset import dataset_quads, describe_dataset
+from .describe_dataset import Figures, count, dataset_quads, describe_dataset
 from .jsonld import CONTEXT_FILE, write_context, write_jsonld
+from .sorted_graphs import SortedGraphs, sort_graphs
 
 
 class DumpFormat(StrEnum):
@@ -133,13 +133,10 @@ def gzip_file(path: Path) -> Path:
 
 @dataclass(frozen=True)
 class Dumps:
-    """What write_dumps wrote: the sorted quads of the dataset (IRIs at the base IRI), its distinct triples
-    (sorted), the quads of each named graph, and each file written (dumps, their .gz, context.jsonld,
-    csv/*.csv) with its size in bytes, by path relative to the build."""
+    """What write_dumps wrote: the figures of the dataset (for its descriptions) and each file written (dumps,
+    their .gz, context.jsonld, csv/*.csv) with its size in bytes, by path relative to the build."""
 
-    quads: list[ox.Quad]
-    triples: list[ox.Triple]
-    by_graph: dict[str, list[ox.Quad]]
+    figures: Figures
     sizes: dict[str, int]
     base_iri: str
 
@@ -153,86 +150,93 @@ def sorted_lines(terms: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfForm
 
 def write_dumps(compiled: Compiled, ws: Workspace, folder: Path, *, base_iri: str) -> Dumps:
     """Every dump format, the JSON-LD context, the CSV tables and the on-disk store, from the compiled store
-    (plus the dataset's own description) with IRIs moved to base_iri."""
-    move = rebase(base_iri)
+    (plus the dataset's own description) with IRIs moved to base_iri: each streamed from the dataset sorted
+    on disk, one file per graph (sorted_graphs.py), in a work folder beside the build."""
+    work = Path(tempfile.mkdtemp(prefix=".dumps-", dir=folder.parent))
+    try:
+        graphs = sort_graphs(compiled.store, work, base_iri=base_iri, extra=dataset_quads(base_iri),
+                             move=rebase(base_iri), canonicalize=canonical_blank_nodes)
+        return _write_formats(graphs, ws, folder, base_iri=base_iri)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def _jsonld(graphs: SortedGraphs, target: Path, prefixes: dict[str, str]) -> None:
+    write_jsonld(((name, graphs.triples(name)) for name in graphs.names), target, prefixes=prefixes)
+
+
+def _tables_and_figures(graphs: SortedGraphs, merged: Path, folder: Path, base_iri: str) -> tuple[list[Path], Figures]:
+    tables = write_tables(graphs.triples(base_iri + "graph/ontology"), lambda: graphs.triples(base_iri + "graph/data"),
+                          folder / "csv", base_iri=base_iri)
+    return tables, count(merged, graphs, base_iri=base_iri)
+
+
+def _write_formats(graphs: SortedGraphs, ws: Workspace, folder: Path, *, base_iri: str) -> Dumps:
     prefixes = prefixes_for(base_iri)
-    nquads = sorted_lines(canonical_blank_nodes([*(move(q) for q in compiled.store), *dataset_quads(base_iri)]),
-                          ox.RdfFormat.N_QUADS)
-    quads = list(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-    ntriples = sorted_lines((q.triple for q in quads), ox.RdfFormat.N_TRIPLES, unique=True)
-    triples = list(ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES))
-    by_graph: dict[str, list[ox.Quad]] = defaultdict(list)
-    for q in quads:
-        by_graph[q.graph_name.value].append(q)
     owl_graphs = [base_iri + g.value[len(DEFAULT_BASE):] for g in (ONTOLOGY_GRAPH, DATA_GRAPH)]
+    nt = graphs.merged_triples(folder / DumpFormat.NTRIPLES.value)
+    nq = graphs.merged_quads(folder / DumpFormat.NQUADS.value)
     sizes: dict[str, int] = {}
-    with ThreadPoolExecutor(max_workers=2) as packing:  # zlib releases the GIL: gzip beside the writing
+    # pure Python (JSON-LD; CSV and the figures) in forked processes, beside the formats Oxigraph writes
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as python, \
+            ThreadPoolExecutor(max_workers=2) as packing:  # zlib releases the GIL: gzip beside the writing
+        jsonld = python.submit(_jsonld, graphs, folder / DumpFormat.JSONLD.value, prefixes)
+        described = python.submit(_tables_and_figures, graphs, nt, folder, base_iri)
         packed = []
         for fmt in DumpFormat:
             target = folder / fmt.value
             use_prefixes = prefixes if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
                                                            ox.RdfFormat.RDF_XML) else None
             if fmt is DumpFormat.CLAIMS:
-                claims = ox.parse(sorted_lines(canonical_blank_nodes(move(q) for q in _claims_view(ws)),
+                claims = ox.parse(sorted_lines(canonical_blank_nodes(rebase(base_iri)(q) for q in _claims_view(ws)),
                                                ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-                target.write_bytes(ox.serialize(claims, format=fmt.rdf_format, prefixes=use_prefixes) or b"")
-            elif fmt is DumpFormat.NQUADS:
-                target.write_bytes(nquads)
-            elif fmt is DumpFormat.NTRIPLES:
-                target.write_bytes(ntriples)
+                ox.serialize(claims, output=target, format=fmt.rdf_format, prefixes=use_prefixes)
             elif fmt is DumpFormat.TRIG:
-                target.write_bytes(ox.serialize(quads, format=fmt.rdf_format, prefixes=use_prefixes) or b"")
-            elif fmt is DumpFormat.JSONLD:  # pure Python: in a forked process, beside the other formats
-                jsonld = _in_child(write_jsonld, by_graph, target, prefixes=prefixes)
+                ox.serialize(ox.parse(path=nq, format=ox.RdfFormat.N_QUADS), output=target, format=fmt.rdf_format,
+                             prefixes=use_prefixes)
+            elif fmt is DumpFormat.JSONLD:
                 continue
             elif fmt is DumpFormat.RDFXML:
-                owl = ox.parse(sorted_lines((q.triple for g in owl_graphs for q in by_graph.get(g, ())),
-                                            ox.RdfFormat.N_TRIPLES, unique=True), format=ox.RdfFormat.N_TRIPLES)
-                target.write_bytes(ox.serialize(owl, format=fmt.rdf_format, prefixes=use_prefixes) or b"")
-            else:
-                target.write_bytes(ox.serialize(triples, format=fmt.rdf_format, prefixes=use_prefixes) or b"")
+                owl = graphs.merged_triples(graphs.work / "owl.nt", owl_graphs)
+                ox.serialize(ox.parse(path=owl, format=ox.RdfFormat.N_TRIPLES), output=target,
+                             format=fmt.rdf_format, prefixes=use_prefixes)
+            elif fmt is DumpFormat.TURTLE:
+                ox.serialize(ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES), output=target,
+                             format=fmt.rdf_format, prefixes=use_prefixes)
             sizes[fmt.value] = target.stat().st_size
             packed.append(packing.submit(gzip_file, target))
         write_context(folder / CONTEXT_FILE, prefixes=prefixes)
         sizes[CONTEXT_FILE] = (folder / CONTEXT_FILE).stat().st_size
-        for path in write_tables(by_graph, folder / "csv", base_iri=base_iri):
-            sizes[path.relative_to(folder).as_posix()] = path.stat().st_size
-        _write_store(folder / "store", quads)
-        _join(jsonld, DumpFormat.JSONLD.value)
+        _write_store(folder / "store", graphs)
+        jsonld.result()
         sizes[DumpFormat.JSONLD.value] = (folder / DumpFormat.JSONLD.value).stat().st_size
         packed.append(packing.submit(gzip_file, folder / DumpFormat.JSONLD.value))
+        tables, figures = described.result()
+        for path in tables:
+            sizes[path.relative_to(folder).as_posix()] = path.stat().st_size
         for future in packed:
             path = future.result()
             sizes[path.name] = path.stat().st_size
-    return Dumps(quads=quads, triples=triples, by_graph=dict(by_graph), sizes=dict(sorted(sizes.items())),
-                 base_iri=base_iri)
-
-
-def _in_child(function: Callable[..., object], *args: object, **kwargs: object) -> BaseProcess:
-    """function(*args, **kwargs) in a forked process (its input shared copy-on-write, not pickled)."""
-    process = multiprocessing.get_context("fork").Process(target=function, args=args, kwargs=kwargs, daemon=True)
-    process.start()
-    return process
-
-
-def _join(process: BaseProcess, name: str) -> None:
-    process.join()
-    if process.exitcode != 0:
-        raise OutputError(f"writing {name} failed (its process exited with {process.exitcode})",
-                          hint="run the build again; if it fails again, run with --without site to see the error")
+    return Dumps(figures=figures, sizes=dict(sorted(sizes.items())), base_iri=base_iri)
 
 
 def write_descriptions(folder: Path, dumps: Dumps) -> dict[str, int]:
     """void.ttl, dcat.ttl and dataset.jsonld for the files write_dumps wrote; their sizes by name."""
     media_types = {fmt.value: fmt.media_type for fmt in DumpFormat}
-    return describe_dataset(folder, dumps.triples, dumps.by_graph, dumps.sizes, media_types, base_iri=dumps.base_iri)
+    return describe_dataset(folder, dumps.figures, dumps.sizes, media_types, base_iri=dumps.base_iri)
 
 
-def _write_store(folder: Path, quads: list[ox.Quad]) -> None:
-    """An on-disk Oxigraph store of the dataset, for `kuzbass query`, `serve` and `oxigraph serve` (its blank
-    nodes keep the dumps' canonical labels, which `bulk_load` of the N-Quads file would rename)."""
+def _write_store(folder: Path, graphs: SortedGraphs) -> None:
+    """An on-disk Oxigraph store of the dataset, for `kuzbass query`, `serve` and `oxigraph serve`: each graph
+    bulk-loaded from its sorted file; the graphs with blank nodes inserted term by term, so their blank nodes
+    keep the dumps' canonical labels (loading a file would rename them)."""
     store = ox.Store(str(folder))
-    store.bulk_extend(quads)
+    for name in graphs.names:
+        if name in graphs.blank:
+            store.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(name))
+                              for t in graphs.triples(name))
+        else:
+            store.bulk_load(path=graphs.files[name], format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
     store.flush()
     store.optimize()
     del store

@@ -21,6 +21,7 @@ from ..namespaces import RDF_TYPE, XSD
 CONTEXT_FILE = "context.jsonld"
 XSD_STRING = XSD + "string"
 LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+TERM_CACHE = 500_000  # texts of values kept for reuse
 
 
 def context(prefixes: dict[str, str]) -> dict[str, object]:
@@ -79,6 +80,8 @@ class _Writer:
     def value(self, term: object) -> str:
         done = self._values.get(term)
         if done is None:
+            if len(self._values) >= TERM_CACHE:  # bounded: a dump's distinct values need not fit in memory
+                self._values.clear()
             done = self._values[term] = json.dumps(self.compactor.value(term), ensure_ascii=False)
         return done
 
@@ -88,7 +91,7 @@ class _Writer:
             done = self._types[term] = json.dumps(self.compactor.node(term), ensure_ascii=False)
         return done
 
-    def node(self, subject: ox.NamedNode | ox.BlankNode, quads: Iterable[ox.Quad]) -> str:
+    def node(self, subject: ox.NamedNode | ox.BlankNode, quads: Iterable[ox.Quad] | Iterable[ox.Triple]) -> str:
         types: list[str] = []
         properties: dict[tuple[str, str], list[str]] = {}
         for q in quads:
@@ -104,22 +107,20 @@ class _Writer:
         return "{" + ", ".join(parts) + "}"
 
 
-def write_jsonld(by_graph: dict[str, list[ox.Quad]], path: Path, *, prefixes: dict[str, str]) -> None:
+def write_jsonld(graphs: Iterable[tuple[str, Iterable[ox.Triple | ox.Quad]]], path: Path, *,
+                 prefixes: dict[str, str]) -> None:
     """The dataset as compacted JSON-LD: one object per named graph (`@id`, `@graph`), its nodes by subject.
-    by_graph: the quads of each named graph, by graph IRI, each list sorted (by subject first)."""
+    graphs: each named graph's IRI and its triples, graphs sorted by IRI and triples sorted (by subject
+    first), read once as they are written."""
     compactor = Compactor(prefixes)
     writer = _Writer(compactor)
     with path.open("w", encoding="utf-8") as out:
         out.write('{"@context": ' + json.dumps(context(prefixes)["@context"], ensure_ascii=False) + ',\n"@graph": [')
-        for g_index, name in enumerate(sorted(by_graph)):
-            in_graph = by_graph[name]
-            graph = in_graph[0].graph_name
-            if isinstance(graph, ox.DefaultGraph):
-                raise ValueError("the dumps hold only named graphs")
+        for g_index, (name, triples) in enumerate(graphs):
             out.write(",\n" if g_index else "\n")
-            out.write('{"@id": ' + json.dumps(compactor.node(graph)) + ', "@graph": [\n')  # type: ignore[arg-type]
-            out.write(",\n".join(writer.node(subject, group)  # type: ignore[arg-type]
-                                  for subject, group in groupby(in_graph, key=lambda q: q.subject)))
+            out.write('{"@id": ' + json.dumps(compactor.iri(name)) + ', "@graph": [\n')
+            for n_index, (subject, group) in enumerate(groupby(triples, key=lambda t: t.subject)):
+                out.write((",\n" if n_index else "") + writer.node(subject, group))  # type: ignore[arg-type]
             out.write("\n]}")
         out.write("\n]}\n")
 

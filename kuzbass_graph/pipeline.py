@@ -169,6 +169,7 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
         write_json(folder / "build-report.json", {
             "version": __version__, "base_iri": settings.base_iri, "counts": outcome.compiled.counts,
             "checks": [str(c) for c in outcome.report.ran], "seconds": outcome.timings, "files": sizes,
+            "dump seconds": dumps.seconds,
             "units": outcome.compiled.units, "reasoned": outcome.report.reasoned,
             "coverage": {"content_sentences": len(coverage.sentences), "cited": coverage.cited,
                          "share": round(coverage.share, 4)},

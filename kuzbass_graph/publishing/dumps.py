@@ -14,13 +14,15 @@ import multiprocessing
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph as ox
 
@@ -76,6 +78,7 @@ class DumpFormat(StrEnum):
 
 
 GZIP = "application/gzip"
+T = TypeVar("T")
 
 
 def rebase(base_iri: str) -> Callable[[ox.Quad], ox.Quad]:
@@ -139,6 +142,7 @@ class Dumps:
     figures: Figures
     sizes: dict[str, int]
     base_iri: str
+    seconds: dict[str, float] = field(default_factory=dict)  # by part; the forked ones overlap the others
 
 
 def sorted_lines(terms: Iterable[ox.Quad] | Iterable[ox.Triple], fmt: ox.RdfFormat, *, unique: bool = False) -> bytes:
@@ -154,11 +158,20 @@ def write_dumps(compiled: Compiled, ws: Workspace, folder: Path, *, base_iri: st
     on disk, one file per graph (sorted_graphs.py), in a work folder beside the build."""
     work = Path(tempfile.mkdtemp(prefix=".dumps-", dir=folder.parent))
     try:
+        started = time.perf_counter()
         graphs = sort_graphs(compiled.store, work, base_iri=base_iri, extra=dataset_quads(base_iri),
                              move=rebase(base_iri), canonicalize=canonical_blank_nodes)
-        return _write_formats(graphs, ws, folder, base_iri=base_iri)
+        seconds = {"sort": round(time.perf_counter() - started, 3)}
+        return _write_formats(graphs, ws, folder, base_iri=base_iri, seconds=seconds)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def _timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
+    """function(*args) and the seconds it took (in whichever process ran it)."""
+    started = time.perf_counter()
+    result = function(*args)
+    return result, round(time.perf_counter() - started, 3)
 
 
 def _jsonld(graphs: SortedGraphs, target: Path, prefixes: dict[str, str]) -> None:
@@ -171,53 +184,58 @@ def _tables_and_figures(graphs: SortedGraphs, merged: Path, folder: Path, base_i
     return tables, count(merged, graphs, base_iri=base_iri)
 
 
-def _write_formats(graphs: SortedGraphs, ws: Workspace, folder: Path, *, base_iri: str) -> Dumps:
+def _serialize(source: Path, syntax: ox.RdfFormat, target: Path, fmt: ox.RdfFormat,
+               prefixes: dict[str, str] | None) -> None:
+    ox.serialize(ox.parse(path=source, format=syntax), output=target, format=fmt, prefixes=prefixes)
+
+
+def _write_formats(graphs: SortedGraphs, ws: Workspace, folder: Path, *, base_iri: str,
+                   seconds: dict[str, float]) -> Dumps:
     prefixes = prefixes_for(base_iri)
     owl_graphs = [base_iri + g.value[len(DEFAULT_BASE):] for g in (ONTOLOGY_GRAPH, DATA_GRAPH)]
+    started = time.perf_counter()
     nt = graphs.merged_triples(folder / DumpFormat.NTRIPLES.value)
     nq = graphs.merged_quads(folder / DumpFormat.NQUADS.value)
+    owl = graphs.merged_triples(graphs.work / "owl.nt", owl_graphs)
+    seconds["merge"] = round(time.perf_counter() - started, 3)
     sizes: dict[str, int] = {}
-    # pure Python (JSON-LD; CSV and the figures) in forked processes, beside the formats Oxigraph writes
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("fork")) as python, \
+    # in forked processes: the pure Python writers (JSON-LD; CSV and the figures) and the store (Rust, on
+    # its own), beside the formats Oxigraph serializes here
+    with ProcessPoolExecutor(max_workers=3, mp_context=multiprocessing.get_context("fork")) as children, \
             ThreadPoolExecutor(max_workers=2) as packing:  # zlib releases the GIL: gzip beside the writing
-        jsonld = python.submit(_jsonld, graphs, folder / DumpFormat.JSONLD.value, prefixes)
-        described = python.submit(_tables_and_figures, graphs, nt, folder, base_iri)
-        packed = []
-        for fmt in DumpFormat:
+        jsonld = children.submit(_timed, _jsonld, graphs, folder / DumpFormat.JSONLD.value, prefixes)
+        described = children.submit(_timed, _tables_and_figures, graphs, nt, folder, base_iri)
+        stored = children.submit(_timed, _write_store, folder / "store", graphs)
+        packed = [packing.submit(_timed, gzip_file, folder / name) for name in (nt.name, nq.name)]
+        for fmt in (DumpFormat.TURTLE, DumpFormat.TRIG, DumpFormat.RDFXML, DumpFormat.CLAIMS):
             target = folder / fmt.value
-            use_prefixes = prefixes if fmt.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG,
-                                                           ox.RdfFormat.RDF_XML) else None
+            started = time.perf_counter()
             if fmt is DumpFormat.CLAIMS:
-                claims = ox.parse(sorted_lines(canonical_blank_nodes(rebase(base_iri)(q) for q in _claims_view(ws)),
-                                               ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
-                ox.serialize(claims, output=target, format=fmt.rdf_format, prefixes=use_prefixes)
-            elif fmt is DumpFormat.TRIG:
-                ox.serialize(ox.parse(path=nq, format=ox.RdfFormat.N_QUADS), output=target, format=fmt.rdf_format,
-                             prefixes=use_prefixes)
-            elif fmt is DumpFormat.JSONLD:
-                continue
-            elif fmt is DumpFormat.RDFXML:
-                owl = graphs.merged_triples(graphs.work / "owl.nt", owl_graphs)
-                ox.serialize(ox.parse(path=owl, format=ox.RdfFormat.N_TRIPLES), output=target,
-                             format=fmt.rdf_format, prefixes=use_prefixes)
-            elif fmt is DumpFormat.TURTLE:
-                ox.serialize(ox.parse(path=nt, format=ox.RdfFormat.N_TRIPLES), output=target,
-                             format=fmt.rdf_format, prefixes=use_prefixes)
-            sizes[fmt.value] = target.stat().st_size
-            packed.append(packing.submit(gzip_file, target))
+                claims = sorted_lines(canonical_blank_nodes(rebase(base_iri)(q) for q in _claims_view(ws)),
+                                      ox.RdfFormat.N_QUADS)
+                ox.serialize(ox.parse(claims, format=ox.RdfFormat.N_QUADS), output=target, format=fmt.rdf_format,
+                             prefixes=prefixes)
+            else:
+                source, syntax = {DumpFormat.TURTLE: (nt, ox.RdfFormat.N_TRIPLES),
+                                  DumpFormat.TRIG: (nq, ox.RdfFormat.N_QUADS),
+                                  DumpFormat.RDFXML: (owl, ox.RdfFormat.N_TRIPLES)}[fmt]
+                _serialize(source, syntax, target, fmt.rdf_format, prefixes)
+            seconds[str(fmt.rdf_format.name).lower().replace("_", "/") if fmt is not DumpFormat.CLAIMS
+                    else "claims"] = round(time.perf_counter() - started, 3)
+            packed.append(packing.submit(_timed, gzip_file, target))
         write_context(folder / CONTEXT_FILE, prefixes=prefixes)
-        sizes[CONTEXT_FILE] = (folder / CONTEXT_FILE).stat().st_size
-        _write_store(folder / "store", graphs)
-        jsonld.result()
-        sizes[DumpFormat.JSONLD.value] = (folder / DumpFormat.JSONLD.value).stat().st_size
-        packed.append(packing.submit(gzip_file, folder / DumpFormat.JSONLD.value))
-        tables, figures = described.result()
-        for path in tables:
-            sizes[path.relative_to(folder).as_posix()] = path.stat().st_size
+        seconds["json-ld"] = jsonld.result()[1]
+        packed.append(packing.submit(_timed, gzip_file, folder / DumpFormat.JSONLD.value))
+        (tables, figures), seconds["csv and figures"] = described.result()
+        seconds["store"] = stored.result()[1]
+        seconds["gzip"] = 0.0
         for future in packed:
-            path = future.result()
+            path, took = future.result()
+            seconds["gzip"] = round(seconds["gzip"] + took, 3)
             sizes[path.name] = path.stat().st_size
-    return Dumps(figures=figures, sizes=dict(sorted(sizes.items())), base_iri=base_iri)
+    for path in [*(folder / fmt.value for fmt in DumpFormat), folder / CONTEXT_FILE, *tables]:
+        sizes[path.relative_to(folder).as_posix()] = path.stat().st_size
+    return Dumps(figures=figures, sizes=dict(sorted(sizes.items())), base_iri=base_iri, seconds=seconds)
 
 
 def write_descriptions(folder: Path, dumps: Dumps) -> dict[str, int]:

@@ -107,6 +107,11 @@ class Settings:
         return self.out / ".cache" / "units"
 
     @property
+    def verdicts_cache(self) -> Path:
+        """Where the build keeps the Java checks' answers by their input (build/verdicts.py)."""
+        return self.out / ".cache" / "verdicts"
+
+    @property
     def ontology_dir(self) -> Path:
         return self.root / "ontology"
 

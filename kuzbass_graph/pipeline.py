@@ -14,6 +14,7 @@ from .analysis.run import BuildAnalysis, analyze_compiled
 from .build.cache import UnitCache
 from .build.executor import open_executor
 from .build.parts import Part
+from .build.verdicts import VerdictCache
 from .compile import Compiled, compile_workspace
 from .config import Settings
 from .coverage import CoverageReport, measure_coverage
@@ -90,6 +91,7 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
             report.problems += check_shapes(ws, compiled)
             step("shapes", t)
         scope: AboxScope | None = None  # what the profile check and the reasoner read (validation/abox.py)
+        verdicts = VerdictCache(settings.verdicts_cache if cache and settings.cache else None)
         if Check.PROFILE not in skip and Check.REASONER not in skip and report.ok:  # both run Java
             status.update("checking the OWL 2 DL profile and reasoning with HermiT")
             report.ran += [Check.PROFILE, Check.REASONER]
@@ -98,7 +100,7 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
 
             def reason(t: float) -> list[Problem]:
                 try:
-                    return check_reasoner(ws, compiled, onto, scope=scope)
+                    return check_reasoner(ws, compiled, onto, scope=scope, verdicts=verdicts)
                 finally:
                     step("reasoner", t)
 
@@ -106,7 +108,7 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
             with ThreadPoolExecutor(max_workers=1) as java:
                 reasoning = java.submit(reason, time.perf_counter())
                 t = time.perf_counter()
-                report.problems += check_profile(ws, compiled, scope=scope)
+                report.problems += check_profile(ws, compiled, scope=scope, verdicts=verdicts)
                 step("profile", t)
                 if report.ok:
                     report.problems += reasoning.result()
@@ -119,8 +121,9 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
             report.ran.append(Check.REASONER)
             scope = abox_scope(ws, compiled)
             report.reasoned = scope.describe()
-            report.problems += check_reasoner(ws, compiled, onto, scope=scope)
+            report.problems += check_reasoner(ws, compiled, onto, scope=scope, verdicts=verdicts)
             step("reasoner", t)
+        compiled.units["java checks reused"] = sorted(verdicts.reused)
     if not report.ok:
         raise ValidationFailed(report.problems)
     for problem in report.warnings:
@@ -178,8 +181,11 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
         })
     units = outcome.compiled.units
     left_out = "".join(f"; without {part}" for part in Part if part in without)
+    java = units.get("java checks reused") or []
+    reused_java = f"; Java checks' answers reused: {', '.join(map(str, java))}" if java else ""  # type: ignore[call-overload]
     return (f"{outcome.summary()}{left_out}; coverage {coverage.share:.1%}; files compiled {units['compiled']}, "
-            f"reused {units['reused']} ({units['executor']}) -> {settings.out} in {outcome.timings['total']:.1f} s")
+            f"reused {units['reused']} ({units['executor']}){reused_java} -> {settings.out} in "
+            f"{outcome.timings['total']:.1f} s")
 
 
 def _write_site(settings: Settings, outcome: Outcome, analysis: BuildAnalysis, folder: Path) -> None:

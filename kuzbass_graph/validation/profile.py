@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..build.verdicts import VerdictCache, canonical_key
 from ..compile import Compiled
 from ..errors import Problem, ReasonerError
 from ..loader import Workspace
@@ -99,14 +100,23 @@ def hint_for(kind: str, term: str | None) -> str:
     return f"make the axiom fit the OWL 2 DL restrictions ({DL_RESTRICTIONS})"
 
 
-def check_profile(ws: Workspace, compiled: Compiled, *, scope: AboxScope | None = None) -> list[Problem]:
+def check_profile(ws: Workspace, compiled: Compiled, *, scope: AboxScope | None = None,
+                  verdicts: VerdictCache | None = None) -> list[Problem]:
     """One error per OWL 2 DL violation in the ontology + the ABox of the scope (by default `abox_scope`),
-    naming the axiom."""
+    naming the axiom. With `verdicts`, the checker's answer for the same input is taken from the cache."""
     scope = scope or abox_scope(ws, compiled)
-    with tempfile.TemporaryDirectory(prefix="kuzbass-profile-") as folder:
-        nt_file = Path(folder) / "ontology-and-data.nt"
-        nt_file.write_bytes(ox.serialize(scope.triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-        violations = run_checker(nt_file)
+    verdicts = verdicts or VerdictCache(None)
+    key = canonical_key("profile", scope.triples, tool=CHECKER.read_bytes()) if verdicts.folder is not None else ""
+    answer = verdicts.get("profile", key) if key else None
+    if isinstance(answer, list):
+        violations = [(str(kind), str(axiom)) for kind, axiom in answer]
+    else:
+        with tempfile.TemporaryDirectory(prefix="kuzbass-profile-") as folder:
+            nt_file = Path(folder) / "ontology-and-data.nt"
+            nt_file.write_bytes(ox.serialize(scope.triples, format=ox.RdfFormat.N_TRIPLES) or b"")
+            violations = run_checker(nt_file)
+        if key:
+            verdicts.put("profile", key, [list(v) for v in violations])
     places: dict[str, tuple[Path, int] | None] = {}
     lines = LineIndex.of(ws) if violations else None
     problems = []

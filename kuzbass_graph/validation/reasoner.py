@@ -15,6 +15,7 @@ from collections import defaultdict
 
 import pyoxigraph as ox
 
+from ..build.verdicts import VerdictCache, canonical_key
 from ..compile import DATA_GRAPH, Compiled
 from ..errors import Problem, ReasonerError
 from ..loader import ONTOLOGY_GRAPH, Workspace
@@ -89,19 +90,28 @@ def explain_clashes(ws: Workspace, onto: OntologyIndex, triples: list[ox.Triple]
 
 
 def check_reasoner(ws: Workspace, compiled: Compiled, onto: OntologyIndex, *,
-                   scope: AboxScope | None = None) -> list[Problem]:
+                   scope: AboxScope | None = None, verdicts: VerdictCache | None = None) -> list[Problem]:
     """HermiT on the ontology and the ABox of the scope (by default `abox_scope`); unsatisfiable classes and
-    inconsistency, explained by the entities whose types clash where possible."""
-    if shutil.which("java") is None:
-        raise ReasonerError("the OWL reasoner needs Java, and no 'java' is on the PATH",
-                            hint="install a Java runtime (apt-get install default-jre-headless), "
-                                 "or skip the reasoner with --no-reason")
+    inconsistency, explained by the entities whose types clash where possible. With `verdicts`, HermiT's
+    answer for the same input is taken from the cache."""
     scope = scope or abox_scope(ws, compiled)
-    try:
-        consistent, unsatisfiable = _run_hermit(_ntriples(scope.triples))
-    except Exception as exc:  # owlready2 wraps Java failures in several types
-        raise ReasonerError(f"HermiT failed: {str(exc).strip()[:500]}",
-                            hint="check that 'java -version' works; run with --no-reason to skip") from exc
+    verdicts = verdicts or VerdictCache(None)
+    key = canonical_key("reasoner", scope.triples) if verdicts.folder is not None else ""
+    answer = verdicts.get("reasoner", key) if key else None
+    if isinstance(answer, list) and len(answer) == 2:
+        consistent, unsatisfiable = bool(answer[0]), [str(c) for c in answer[1]]
+    else:
+        if shutil.which("java") is None:
+            raise ReasonerError("the OWL reasoner needs Java, and no 'java' is on the PATH",
+                                hint="install a Java runtime (apt-get install default-jre-headless), "
+                                     "or skip the reasoner with --no-reason")
+        try:
+            consistent, unsatisfiable = _run_hermit(_ntriples(scope.triples))
+        except Exception as exc:  # owlready2 wraps Java failures in several types
+            raise ReasonerError(f"HermiT failed: {str(exc).strip()[:500]}",
+                                hint="check that 'java -version' works; run with --no-reason to skip") from exc
+        if key:
+            verdicts.put("reasoner", key, [consistent, unsatisfiable])
     problems = [Problem("reasoner", f"class <{c}> is unsatisfiable (it can have no members)", focus=c,
                         path=ws.ontology_files[0].path, hint="check its subclass and disjointness axioms")
                 for c in unsatisfiable]

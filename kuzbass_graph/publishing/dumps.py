@@ -12,22 +12,23 @@ import gzip
 import json
 import multiprocessing
 import os
+import pickle
 import shutil
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pyoxigraph as ox
 
 from ..compile import DATA_GRAPH, ONTOLOGY_GRAPH, Compiled
-from ..errors import ConfigError
+from ..errors import ConfigError, OutputError
 from ..loader import DESCRIPTIONS_GRAPH, FIXED_GRAPHS, Workspace
 from ..namespaces import DEFAULT_BASE, PREFIXES
 from . import media
@@ -174,6 +175,31 @@ def _timed(function: Callable[..., T], *args: object) -> tuple[T, float]:
     return result, round(time.perf_counter() - started, 3)
 
 
+class _Child:
+    """function(*args) in a forked process (its input shared copy-on-write, not pickled), its result and
+    seconds pickled to a file of the work folder; `result()` waits for it."""
+
+    def __init__(self, work: Path, name: str, function: Callable[..., object], *args: object) -> None:
+        self.name, self.answer = name, work / f"{name}.result"
+        self.process = multiprocessing.get_context("fork").Process(
+            target=_run_child, args=(self.answer, function, *args), daemon=True)
+        self.process.start()
+
+    def result(self) -> tuple[Any, float]:
+        self.process.join()
+        if self.process.exitcode != 0 or not self.answer.is_file():
+            raise OutputError(f"writing the {self.name} failed (its process exited with {self.process.exitcode})",
+                              hint="run the build again; the error is printed above")
+        with self.answer.open("rb") as handle:
+            return pickle.load(handle)  # type: ignore[no-any-return]
+
+
+def _run_child(answer: Path, function: Callable[..., object], *args: object) -> None:
+    done = _timed(function, *args)
+    with answer.open("wb") as handle:
+        pickle.dump(done, handle)
+
+
 def _jsonld(graphs: SortedGraphs, target: Path, prefixes: dict[str, str]) -> None:
     write_jsonld(((name, graphs.triples(name)) for name in graphs.names), target, prefixes=prefixes)
 
@@ -199,13 +225,11 @@ def _write_formats(graphs: SortedGraphs, ws: Workspace, folder: Path, *, base_ir
     owl = graphs.merged_triples(graphs.work / "owl.nt", owl_graphs)
     seconds["merge"] = round(time.perf_counter() - started, 3)
     sizes: dict[str, int] = {}
-    # in forked processes: the pure Python writers (JSON-LD; CSV and the figures) and the store (Rust, on
-    # its own), beside the formats Oxigraph serializes here
-    with ProcessPoolExecutor(max_workers=3, mp_context=multiprocessing.get_context("fork")) as children, \
-            ThreadPoolExecutor(max_workers=2) as packing:  # zlib releases the GIL: gzip beside the writing
-        jsonld = children.submit(_timed, _jsonld, graphs, folder / DumpFormat.JSONLD.value, prefixes)
-        described = children.submit(_timed, _tables_and_figures, graphs, nt, folder, base_iri)
-        stored = children.submit(_timed, _write_store, folder / "store", graphs)
+    # in forked processes: the pure Python writers (JSON-LD; CSV and the figures), beside the formats
+    # Oxigraph serializes here
+    jsonld = _Child(graphs.work, "JSON-LD dump", _jsonld, graphs, folder / DumpFormat.JSONLD.value, prefixes)
+    described = _Child(graphs.work, "CSV tables", _tables_and_figures, graphs, nt, folder, base_iri)
+    with ThreadPoolExecutor(max_workers=2) as packing:  # zlib releases the GIL: gzip beside the writing
         packed = [packing.submit(_timed, gzip_file, folder / name) for name in (nt.name, nq.name)]
         for fmt in (DumpFormat.TURTLE, DumpFormat.TRIG, DumpFormat.RDFXML, DumpFormat.CLAIMS):
             target = folder / fmt.value
@@ -224,10 +248,12 @@ def _write_formats(graphs: SortedGraphs, ws: Workspace, folder: Path, *, base_ir
                     else "claims"] = round(time.perf_counter() - started, 3)
             packed.append(packing.submit(_timed, gzip_file, target))
         write_context(folder / CONTEXT_FILE, prefixes=prefixes)
+        started = time.perf_counter()  # here, not forked: Oxigraph's on-disk store starts threads, and a fork of
+        _write_store(folder / "store", graphs)  # a process that ran Rust threads before can hang in them
+        seconds["store"] = round(time.perf_counter() - started, 3)
         seconds["json-ld"] = jsonld.result()[1]
         packed.append(packing.submit(_timed, gzip_file, folder / DumpFormat.JSONLD.value))
         (tables, figures), seconds["csv and figures"] = described.result()
-        seconds["store"] = stored.result()[1]
         seconds["gzip"] = 0.0
         for future in packed:
             path, took = future.result()

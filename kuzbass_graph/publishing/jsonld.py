@@ -120,7 +120,8 @@ def write_jsonld(graphs: Iterable[tuple[str, Iterable[ox.Triple | ox.Quad]]], pa
             out.write(",\n" if g_index else "\n")
             out.write('{"@id": ' + json.dumps(compactor.iri(name)) + ', "@graph": [\n')
             for n_index, (subject, group) in enumerate(groupby(triples, key=lambda t: t.subject)):
-                out.write((",\n" if n_index else "") + writer.node(subject, group))  # type: ignore[arg-type]
+                node = writer.node(subject, group)  # type: ignore[arg-type]
+                out.write(",\n" + node if n_index else node)
             out.write("\n]}")
         out.write("\n]}\n")
 

@@ -29,18 +29,12 @@ KEEP = 8
 
 def canonical_key(check: str, triples: list[ox.Triple], *, tool: bytes = b"") -> str:
     """The key of a check's run on these triples."""
-    blank = [t for t in triples if isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)]
-    plain = [t for t in triples if not (isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode))]
-    if blank:
-        dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in blank)
-        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-        plain += [q.triple for q in dataset]
-    lines = sorted(set((ox.serialize(plain, format=ox.RdfFormat.N_TRIPLES) or b"").splitlines()))
-    h = hashlib.sha256(b"\0".join([check.encode(), __version__.encode(),
-                                   importlib.metadata.version("owlready2").encode(), tool]))
-    for line in lines:
-        h.update(line + b"\n")
-    return h.hexdigest()
+    from ..publishing.dumps import canonical_blank_nodes, sorted_lines  # the dumps' canonical form
+
+    lines = sorted_lines((q.triple for q in canonical_blank_nodes(ox.Quad(*t) for t in triples)),
+                         ox.RdfFormat.N_TRIPLES, unique=True)
+    return hashlib.sha256(b"\0".join([check.encode(), __version__.encode(),
+                                      importlib.metadata.version("owlready2").encode(), tool, lines])).hexdigest()
 
 
 @dataclass

@@ -137,7 +137,7 @@ def sort_graphs(store: ox.Store, work: Path, *, base_iri: str, extra: Iterable[o
     blank = [g for g in graphs if _has(store, g, "isBLANK(?s) || isBLANK(?o)")]  # type: ignore[arg-type]
     unsorted: dict[str, Path] = {}
 
-    def file_for(name: str) -> Path:
+    def new_file() -> Path:
         return work / f"graph-{len(unsorted):03d}.unsorted.nt"
 
     canonical = canonicalize([*(move(q) for g in blank for q in store.quads_for_pattern(None, None, None, g)),
@@ -146,14 +146,14 @@ def sort_graphs(store: ox.Store, work: Path, *, base_iri: str, extra: Iterable[o
     for quad in canonical:
         by_graph.setdefault(quad.graph_name.value, []).append(quad.triple)  # type: ignore[union-attr]
     for name, triples in sorted(by_graph.items()):
-        path = unsorted[name] = file_for(name)
+        path = unsorted[name] = new_file()
         ox.serialize(triples, output=path, format=ox.RdfFormat.N_TRIPLES)
     rebase = _byte_rebase(base_iri)
     for graph in graphs:
         if graph in blank:
             continue
         name = _moved(graph, base_iri)  # type: ignore[arg-type]
-        path = unsorted[name] = file_for(name)
+        path = unsorted[name] = new_file()
         if rebase is None:
             store.dump(path, format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
         elif _has(store, graph, f'isLITERAL(?o) && CONTAINS(STR(?o), "<{DEFAULT_BASE}")'):  # type: ignore[arg-type]
@@ -166,7 +166,7 @@ def sort_graphs(store: ox.Store, work: Path, *, base_iri: str, extra: Iterable[o
             transform_lines(raw, path, rebase)
             raw.unlink()
     for name, quads in sorted(extras.items()):
-        path = unsorted.setdefault(name, file_for(name))
+        path = unsorted.setdefault(name, new_file())
         with path.open("ab") as handle:
             handle.write(ox.serialize([q.triple for q in quads], format=ox.RdfFormat.N_TRIPLES) or b"")
     files: dict[str, Path] = {}

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -219,31 +220,53 @@ def _unit_task(onto: OntologyIndex, path: str, content: bytes) -> FileUnit:
     return compile_file(path, content, onto)
 
 
-def file_units(ws: Workspace, onto: OntologyIndex, *, executor: Executor | None = None,
-               cache: UnitCache | None = None) -> list[FileUnit]:
+BATCH_BYTES = 32 << 20  # curated bytes compiled per executor call: units in memory stay bounded
+
+
+def iter_file_units(ws: Workspace, onto: OntologyIndex, *, executor: Executor | None = None,
+                    cache: UnitCache | None = None, batch_bytes: int = BATCH_BYTES) -> Iterator[FileUnit]:
     """A unit per curated file, in file order: from the cache where the file, the ontology and the code are
-    unchanged, compiled through the executor otherwise (and then cached)."""
+    unchanged, compiled through the executor otherwise (and then cached). Files go to the executor in
+    batches of about `batch_bytes` of curated input, so only one batch's units are held at a time."""
     cache = cache or UnitCache(None)
     ontology = ontology_fingerprint(f.path for f in ws.ontology_files)
     code = code_fingerprint()
-    contents = [f.path.read_bytes() for f in ws.files]
-    keys = [unit_key(content, ontology=ontology, code=code) for content in contents]
-    units: dict[int, FileUnit] = {}
-    todo: list[int] = []
-    for i, key in enumerate(keys):
-        unit = cache.get(key)
-        if unit is None:
-            todo.append(i)
-        else:
+    keys: set[str] = set()
+    start = 0
+    while start < len(ws.files):
+        end, size = start, 0
+        while end < len(ws.files) and (end == start or size < batch_bytes):
+            size += ws.files[end].path.stat().st_size
+            end += 1
+        batch = ws.files[start:end]
+        contents = [f.path.read_bytes() for f in batch]
+        batch_keys = [unit_key(content, ontology=ontology, code=code) for content in contents]
+        keys.update(batch_keys)
+        units: dict[int, FileUnit] = {}
+        todo: list[int] = []
+        for i, key in enumerate(batch_keys):
+            unit = cache.get(key)
+            if unit is None:
+                todo.append(i)
+            else:
+                units[i] = unit
+                cache.reused.append(batch[i].path.name)
+        made = (executor or SerialExecutor()).map(_unit_task, onto, [(str(batch[i].path), contents[i]) for i in todo])
+        for i, unit in zip(todo, made, strict=True):
             units[i] = unit
-            cache.reused.append(ws.files[i].path.name)
-    made = (executor or SerialExecutor()).map(_unit_task, onto, [(str(ws.files[i].path), contents[i]) for i in todo])
-    for i, unit in zip(todo, made, strict=True):
-        units[i] = unit
-        cache.put(keys[i], unit)
-        cache.compiled.append(ws.files[i].path.name)
-    cache.keep_only(set(keys))
-    return [units[i] for i in range(len(keys))]
+            cache.put(batch_keys[i], unit)
+            cache.compiled.append(batch[i].path.name)
+        del contents, made
+        for i in range(len(batch)):
+            yield units.pop(i)
+        start = end
+    cache.keep_only(keys)
+
+
+def file_units(ws: Workspace, onto: OntologyIndex, *, executor: Executor | None = None,
+               cache: UnitCache | None = None) -> list[FileUnit]:
+    """Every file's unit (iter_file_units), as a list."""
+    return list(iter_file_units(ws, onto, executor=executor, cache=cache))
 
 
 def _count(store: ox.Store, query: str) -> int:
@@ -251,37 +274,81 @@ def _count(store: ox.Store, query: str) -> int:
     return int(rows[0][0].value) if rows else 0  # type: ignore[index]
 
 
+class _Graphs:
+    """Where the units' N-Triples go: loaded into the in-memory stores unit by unit, or, for on-disk stores,
+    appended to one file per graph in `folder` and bulk-loaded once at the end (one bulk load per graph
+    instead of one transaction per unit)."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.folder = folder
+        if folder is None:
+            self.store, self.asserted = ox.Store(), ox.Store()
+            self.spools: dict[str, BinaryIO] = {}
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            self.store, self.asserted = ox.Store(str(folder / "compiled")), ox.Store(str(folder / "asserted"))
+            self.spools = {name: (folder / f"{name}.nt").open("wb") for name in ("asserted", "data", "provenance")}
+
+    def add(self, unit: FileUnit) -> None:
+        if self.folder is None:
+            self.asserted.load(unit.asserted, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA_GRAPH)
+            self.store.load(unit.data, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA_GRAPH)
+            self.store.load(unit.provenance, format=ox.RdfFormat.N_TRIPLES, to_graph=PROVENANCE_GRAPH)
+            return
+        for name, lines in (("asserted", unit.asserted), ("data", unit.data), ("provenance", unit.provenance)):
+            self.spools[name].write(lines)
+
+    def load(self) -> None:
+        """Bulk-load the spooled files (on-disk stores) and remove them."""
+        for name, spool in self.spools.items():
+            spool.close()
+            target = self.asserted if name == "asserted" else self.store
+            target.bulk_load(path=spool.name, format=ox.RdfFormat.N_TRIPLES,
+                             to_graph=PROVENANCE_GRAPH if name == "provenance" else DATA_GRAPH)
+            Path(spool.name).unlink()
+        self.spools = {}
+
+    def extend(self, store: ox.Store, quads: Iterable[ox.Quad]) -> None:
+        (store.extend if self.folder is None else store.bulk_extend)(quads)
+
+
 def compile_workspace(ws: Workspace, onto: OntologyIndex, *, executor: Executor | None = None,
-                      cache: UnitCache | None = None) -> Compiled:
+                      cache: UnitCache | None = None, folder: Path | None = None) -> Compiled:
+    """The published graphs of the workspace, in in-memory stores, or, with `folder`, in on-disk stores
+    there (memory bounded by a batch of units, not by the size of the graph; the caller removes the
+    folder)."""
     cache = cache or UnitCache(None)
-    units = file_units(ws, onto, executor=executor, cache=cache)
-    store, asserted = ox.Store(), ox.Store()
+    graphs = _Graphs(folder)
+    store, asserted = graphs.store, graphs.asserted
     ontology_quads = list(ws.store.quads_for_pattern(None, None, None, ONTOLOGY_GRAPH))
-    store.extend(ontology_quads)
-    for unit in units:
-        asserted.load(unit.asserted, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA_GRAPH)
-        store.load(unit.data, format=ox.RdfFormat.N_TRIPLES, to_graph=DATA_GRAPH)
-        store.load(unit.provenance, format=ox.RdfFormat.N_TRIPLES, to_graph=PROVENANCE_GRAPH)
+    graphs.extend(store, ontology_quads)
+    all_dates: list[DateBound] = []
+    unit_counts = dict.fromkeys(("super-properties", "inverses", "types", "mentions"), 0)
+    for unit in iter_file_units(ws, onto, executor=executor, cache=cache):
+        graphs.add(unit)
+        all_dates += unit.dates
+        for name in unit_counts:  # summed over the file units
+            unit_counts[name] += unit.counts.get(name, 0)
+    graphs.load()
     counts: dict[str, int] = {"asserted": len(asserted)}
-    for name in ("super-properties", "inverses", "types", "mentions"):  # summed over the file units
-        counts[name] = sum(unit.counts.get(name, 0) for unit in units)
+    counts |= unit_counts
 
     # whole-graph steps: dates, rules, and what follows from both triple by triple
-    dates = _dates(b for unit in units for b in unit.dates)
+    dates = _dates(all_dates)
     made = _rules(ws.settings.rules_dir, asserted, dates, ontology_quads)
     derivation = Derivation(onto, data=set(dates) | set(made))
     derived = derivation.close()
     before = len(store)
-    store.extend(ox.Quad(s, p, o, DATA_GRAPH) for s, p, o in derivation.data)
+    graphs.extend(store, (ox.Quad(s, p, o, DATA_GRAPH) for s, p, o in derivation.data))
     counts["dates"], counts["rules"] = len(dates), len(made)
     counts["derived from dates and rules"] = len(store) - before
     for name, added in derived.items():
         counts[name] += added
     vocabulary = {q.subject: q.object for q in ws.store.quads_for_pattern(None, LABEL, None, ONTOLOGY_GRAPH)}
     labels = _node_labels(store, vocabulary)  # type: ignore[arg-type]
-    store.extend(ox.Quad(s, p, o, DATA_GRAPH) for s, p, o in labels)
+    graphs.extend(store, (ox.Quad(s, p, o, DATA_GRAPH) for s, p, o in labels))
     counts["node labels"] = len(labels)
-    store.extend(ox.Quad(s, p, o, PROVENANCE_GRAPH) for s, p, o in _sources(ws, onto))
+    graphs.extend(store, (ox.Quad(s, p, o, PROVENANCE_GRAPH) for s, p, o in _sources(ws, onto)))
 
     data, prov = f"GRAPH <{DATA_GRAPH.value}>", f"GRAPH <{PROVENANCE_GRAPH.value}>"
     counts["cited statements"] = _count(store, f"SELECT (COUNT(*) AS ?n) {{ {prov} {{ ?s a <{RDF}Statement> }} }}")

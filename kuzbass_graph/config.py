@@ -33,6 +33,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("reason_max_triples", "50000", "At most this many data triples go to the OWL reasoner and the OWL 2 "
             "DL profile check (0: no limit). The ontology always goes in full; above the limit, the data goes as "
             "the modules of some curated files (the build report names them)."),
+    Setting("memory_max_quads", "1000000", "The build keeps the compiled graphs in memory while the curated files "
+            "hold at most this many quads; above, in on-disk Oxigraph stores under OUT/.scratch, removed after the "
+            "build (memory bounded whatever the size; 0: always on disk)."),
 )
 
 
@@ -75,11 +78,12 @@ class Settings:
     executor: str = "local"
     cache: bool = True
     reason_max_triples: int = 50_000
+    memory_max_quads: int = 1_000_000
 
     @classmethod
     def load(cls, *, root: Path | None = None, out: Path | None = None, base_iri: str | None = None,
              executor: str | None = None, cache: bool | None = None,
-             reason_max_triples: int | None = None) -> Settings:
+             reason_max_triples: int | None = None, memory_max_quads: int | None = None) -> Settings:
         root_text = str(root) if root else _from_env("root")
         found = Path(root_text) if root_text else (_find_root(Path.cwd()) or _find_root(Path(__file__).parent))
         if found is None or not (found / "ontology" / "kuzbass.ttl").is_file():
@@ -99,7 +103,8 @@ class Settings:
                               hint=f"set {setting('cache').env}=on or off, or pass --no-cache")
         return cls(root=found, out=out_path if out_path.is_absolute() else found / out_path, base_iri=base,
                    executor=executor or _from_env("executor"), cache=cache if cache is not None else cache_text == "on",
-                   reason_max_triples=_count("reason_max_triples", reason_max_triples))
+                   reason_max_triples=_count("reason_max_triples", reason_max_triples),
+                   memory_max_quads=_count("memory_max_quads", memory_max_quads))
 
     @property
     def units_cache(self) -> Path:
@@ -110,6 +115,11 @@ class Settings:
     def verdicts_cache(self) -> Path:
         """Where the build keeps the Java checks' answers by their input (build/verdicts.py)."""
         return self.out / ".cache" / "verdicts"
+
+    @property
+    def scratch(self) -> Path:
+        """Where a build keeps its on-disk stores while it runs (build/scratch.py)."""
+        return self.out / ".scratch"
 
     @property
     def ontology_dir(self) -> Path:

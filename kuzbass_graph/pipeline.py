@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from .analysis.run import BuildAnalysis, analyze_compiled
 from .build.cache import UnitCache
 from .build.executor import open_executor
 from .build.parts import Part
+from .build.scratch import scratch_folder
 from .build.verdicts import VerdictCache
 from .compile import Compiled, compile_workspace
 from .config import Settings
@@ -51,9 +53,10 @@ class Outcome:
 
 
 def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, strict: bool = False,
-               cache: bool = False) -> Outcome:
+               cache: bool = False, scratch: Path | None = None) -> Outcome:
     """Load, validate the curated files, compile (through the settings' executor, reusing cached file units
-    when `cache` and the settings allow), then validate the compiled graph. Raises ValidationFailed on an
+    when `cache` and the settings allow; into on-disk stores in `scratch` when the curated files hold more
+    quads than the settings keep in memory), then validate the compiled graph. Raises ValidationFailed on an
     error (or, when strict, on a warning); prints the warnings otherwise."""
     timings: dict[str, float] = {}
 
@@ -75,11 +78,15 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
         status.update("compiling")
         t = time.perf_counter()
         executor = open_executor(settings.executor)
+        quads = sum(f.quads for f in ws.files)
+        on_disk = scratch is not None and (settings.memory_max_quads == 0 or quads > settings.memory_max_quads)
         try:
             compiled = compile_workspace(ws, onto, executor=executor,
-                                         cache=UnitCache(settings.units_cache if cache and settings.cache else None))
+                                         cache=UnitCache(settings.units_cache if cache and settings.cache else None),
+                                         folder=scratch / "stores" if on_disk and scratch else None)
         finally:
             executor.close()
+        compiled.units["stores"] = "on disk" if on_disk else "in memory"
         step("compile", t)
         if Check.SYMMETRY not in skip:
             report.ran.append(Check.SYMMETRY)
@@ -133,8 +140,10 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
 
 def validate_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
                      console: Console | None = None, strict: bool = False) -> str:
-    outcome = run_checks(settings, skip=skip, console=console or Console(stderr=True), strict=strict)
-    return outcome.summary()
+    with tempfile.TemporaryDirectory(prefix="kuzbass-validate-") as scratch:
+        outcome = run_checks(settings, skip=skip, console=console or Console(stderr=True), strict=strict,
+                             scratch=Path(scratch))
+        return outcome.summary()
 
 
 def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
@@ -144,8 +153,14 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
         raise ConfigError("the site's network pages are drawn from the analysis",
                           hint="leave out both (--without analysis --without site), or neither")
     console = console or Console(stderr=True)
+    with scratch_folder(settings.scratch) as scratch:
+        return _build(settings, skip=skip, console=console, strict=strict, without=without, scratch=scratch)
+
+
+def _build(settings: Settings, *, skip: frozenset[Check], console: Console, strict: bool, without: frozenset[Part],
+           scratch: Path) -> str:
     started = time.perf_counter()
-    outcome = run_checks(settings, skip=skip, console=console, strict=strict, cache=True)
+    outcome = run_checks(settings, skip=skip, console=console, strict=strict, cache=True, scratch=scratch)
     analysis = None
     if Part.ANALYSIS not in without:
         with console.status("analysing the network"):
@@ -209,6 +224,7 @@ def _write_site(settings: Settings, outcome: Outcome, analysis: BuildAnalysis, f
 
 def coverage_project(settings: Settings, *, console: Console | None = None) -> CoverageReport:
     """Coverage of the sources by the claims; validates the curated files first (no shapes, no reasoner)."""
-    outcome = run_checks(settings, skip=frozenset({Check.SHAPES, Check.REASONER}),
-                         console=console or Console(stderr=True))
-    return measure_coverage(outcome.ws, outcome.compiled)
+    with tempfile.TemporaryDirectory(prefix="kuzbass-coverage-") as scratch:
+        outcome = run_checks(settings, skip=frozenset({Check.SHAPES, Check.REASONER}),
+                             console=console or Console(stderr=True), scratch=Path(scratch))
+        return measure_coverage(outcome.ws, outcome.compiled)

@@ -206,3 +206,27 @@ def test_a_build_without_site_and_analysis_still_writes_the_checked_dumps_and_st
     assert (lean.out / "kuzbass.ttl").read_bytes() != b""
     with pytest.raises(ConfigError, match="drawn from the analysis"):
         build_project(lean, skip=FAST, without=frozenset({Part.ANALYSIS}))
+
+
+def test_on_disk_stores_build_the_bytes_of_in_memory_ones_and_leave_no_scratch(tmp_path: Path) -> None:
+    project = split_project(tmp_path / "project")
+    memory = Settings.load(root=project, out=tmp_path / "memory", cache=False)
+    disk = Settings.load(root=project, out=tmp_path / "disk", cache=False, memory_max_quads=0)
+    stale = disk.scratch / "999999999-left"  # a scratch folder of a build whose process is gone
+    (stale / "stores").mkdir(parents=True)
+    build_project(memory, skip=FAST)
+    build_project(disk, skip=FAST)
+    assert (units_report(memory.out)["stores"], units_report(disk.out)["stores"]) == ("in memory", "on disk")
+    assert list(disk.scratch.iterdir()) == []
+    built_memory, built_disk = published_files(memory.out), published_files(disk.out)
+    assert len(built_memory) > 20 and (disk.out / "current" / "site").is_dir()
+    assert [name for name in built_memory if built_disk.get(name) != built_memory[name]] == []
+
+
+def test_units_compiled_in_batches_are_those_of_one_batch(tmp_path: Path) -> None:
+    from kuzbass_graph.compile import iter_file_units
+
+    ws = load_workspace(Settings.load(root=split_project(tmp_path / "project")))
+    onto = index_ontology(ws.store)
+    one_by_one = list(iter_file_units(ws, onto, batch_bytes=1))
+    assert len(one_by_one) == 2 and one_by_one == file_units(ws, onto)

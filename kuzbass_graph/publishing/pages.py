@@ -87,6 +87,11 @@ class Page:
     network: bool = False  # an ego network beside the page (network-data.js, kuzbass_graph.site.network)
 
 
+def _row_order(row: Row) -> tuple[str, str, str]:
+    """Rows by their text, then by what they link to: the same order whatever order the store gave them."""
+    return row.value.text.lower(), row.value.href or "", row.value.title or ""
+
+
 class PageMaker:
     """Builds the page of any resource of an Index; `href` places every document in the static tree."""
 
@@ -181,7 +186,7 @@ class PageMaker:
         ours: list[Group] = []
         aligned: list[Group] = []
         for predicate in sorted(rows, key=lambda p: (self.index.label(p).lower(), p.value)):
-            group = Group(self.link(predicate, here), sorted(rows[predicate], key=lambda r: r.value.text.lower()))
+            group = Group(self.link(predicate, here), sorted(rows[predicate], key=_row_order))
             (ours if predicate.value.startswith((KZ, SKOS, RDFS, DCTERMS)) else aligned).append(group)
         return ours, aligned
 

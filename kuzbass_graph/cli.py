@@ -35,6 +35,10 @@ StrictOption = Annotated[bool, typer.Option("--strict", help="Fail on warnings t
 ReasonMaxOption = Annotated[int | None, typer.Option(
     "--reason-max-triples", min=0, help="At most this many data triples go to the reasoner and the profile "
     "check, the ontology in full (0: no limit) [env: KUZBASS_REASON_MAX_TRIPLES; default: 50000].")]
+MemoryMaxOption = Annotated[int | None, typer.Option(
+    "--memory-max-quads", min=0, help="Keep the compiled graphs in memory up to this many curated quads, in "
+    "on-disk stores above (bounded memory, slower checks; 0: always on disk) [env: KUZBASS_MEMORY_MAX_QUADS; "
+    "default: 1000000].")]
 
 
 def _skipped(skip: list[Check] | None, no_reason: bool) -> frozenset[Check]:
@@ -74,12 +78,14 @@ def validate(
     no_reason: NoReasonOption = False,
     strict: StrictOption = False,
     reason_max_triples: ReasonMaxOption = None,
+    memory_max_quads: MemoryMaxOption = None,
 ) -> None:
     """Check the ontology and the curated data: syntax, declarations, quotes, SHACL shapes, OWL consistency."""
     from .pipeline import validate_project
 
     try:
-        summary = validate_project(Settings.load(root=root, reason_max_triples=reason_max_triples),
+        summary = validate_project(Settings.load(root=root, reason_max_triples=reason_max_triples,
+                                                 memory_max_quads=memory_max_quads),
                                    skip=_skipped(skip, no_reason), console=err, strict=strict)
     except KuzbassError as exc:
         raise _fail(exc) from None
@@ -106,13 +112,15 @@ def build(
         "--no-cache", help="Compile every file again instead of reusing the units of unchanged files "
         "[env: KUZBASS_CACHE=off].")] = False,
     reason_max_triples: ReasonMaxOption = None,
+    memory_max_quads: MemoryMaxOption = None,
 ) -> None:
     """Validate, materialize inferences and write the dumps to the output folder (atomically)."""
     from .pipeline import build_project
 
     try:
         settings = Settings.load(root=root, out=out_dir, base_iri=base_iri, executor=executor,
-                                 cache=False if no_cache else None, reason_max_triples=reason_max_triples)
+                                 cache=False if no_cache else None, reason_max_triples=reason_max_triples,
+                                 memory_max_quads=memory_max_quads)
         summary = build_project(settings, skip=_skipped(skip, no_reason), console=err, strict=strict,
                                 without=frozenset(without or ()))
     except KuzbassError as exc:

@@ -117,6 +117,11 @@ class Settings:
         return self.out / ".cache" / "verdicts"
 
     @property
+    def java_cache(self) -> Path:
+        """Where the build keeps the compiled Java program of the OWL checks (validation/owl_program.py)."""
+        return self.out / ".cache" / "java"
+
+    @property
     def scratch(self) -> Path:
         """Where a build keeps its on-disk stores while it runs (build/scratch.py)."""
         return self.out / ".scratch"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from .build.verdicts import VerdictCache
 from .compile import Compiled, compile_workspace
 from .config import Settings
 from .coverage import CoverageReport, measure_coverage
-from .errors import ConfigError, Problem, ValidationFailed, writing_build
+from .errors import ConfigError, ValidationFailed, writing_build
 from .loader import Workspace, load_workspace
 from .ontology import index_ontology
 from .publishing.dumps import atomic_folder, rebase, write_descriptions, write_dumps, write_json
@@ -31,8 +30,7 @@ from .site.network import NetworkSite, network_input
 from .site.queries import CatalogueRun
 from .validation import Check, ValidationReport, validate_curation
 from .validation.abox import AboxScope, abox_scope
-from .validation.profile import check_profile
-from .validation.reasoner import check_reasoner
+from .validation.reasoner import check_owl, check_reasoner
 from .validation.shapes import check_shapes
 from .validation.symmetry import check_symmetry
 
@@ -99,36 +97,30 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
             step("shapes", t)
         scope: AboxScope | None = None  # what the profile check and the reasoner read (validation/abox.py)
         verdicts = VerdictCache(settings.verdicts_cache if cache and settings.cache else None)
+        java_cache = settings.java_cache if cache else None  # the compiled OWL checks; else a temporary folder
         if Check.PROFILE not in skip and Check.REASONER not in skip and report.ok:  # both run Java
             status.update("checking the OWL 2 DL profile and reasoning with HermiT")
             report.ran += [Check.PROFILE, Check.REASONER]
             scope = abox_scope(ws, compiled)
             report.reasoned = scope.describe()
-
-            def reason(t: float) -> list[Problem]:
-                try:
-                    return check_reasoner(ws, compiled, onto, scope=scope, verdicts=verdicts)
-                finally:
-                    step("reasoner", t)
-
-            # two JVMs at once; HermiT's answer counts only when the data is in the OWL 2 DL profile
-            with ThreadPoolExecutor(max_workers=1) as java:
-                reasoning = java.submit(reason, time.perf_counter())
-                t = time.perf_counter()
-                report.problems += check_profile(ws, compiled, scope=scope, verdicts=verdicts)
-                step("profile", t)
-                if report.ok:
-                    report.problems += reasoning.result()
-                else:
-                    reasoning.exception()  # wait; the profile's problems explain what HermiT would refuse
-                    report.ran.remove(Check.REASONER)
+            t = time.perf_counter()
+            # one JVM; HermiT's answer counts only when the data is in the OWL 2 DL profile
+            profile_problems, reasoner_problems = check_owl(ws, compiled, onto, scope=scope, verdicts=verdicts,
+                                                            java_cache=java_cache)
+            step("profile and reasoner", t)
+            report.problems += profile_problems
+            if reasoner_problems is None:  # the profile's problems explain what HermiT would refuse
+                report.ran.remove(Check.REASONER)
+            else:
+                report.problems += reasoner_problems
         elif Check.REASONER not in skip and report.ok:
             status.update("reasoning with HermiT")
             t = time.perf_counter()
             report.ran.append(Check.REASONER)
             scope = abox_scope(ws, compiled)
             report.reasoned = scope.describe()
-            report.problems += check_reasoner(ws, compiled, onto, scope=scope, verdicts=verdicts)
+            report.problems += check_reasoner(ws, compiled, onto, scope=scope, verdicts=verdicts,
+                                              java_cache=java_cache)
             step("reasoner", t)
         compiled.units["java checks reused"] = sorted(verdicts.reused)
     if not report.ok:

@@ -96,8 +96,8 @@ def test_a_disjointness_clash_in_one_file_is_found_when_the_abox_is_bounded(
     against the disjoint classes finds it when not."""
     hermit_said: list[bool] = []
 
-    def spy(nt: bytes) -> tuple[bool, list[str]]:
-        consistent, unsatisfiable = run_hermit(nt)
+    def spy(nt: bytes, **options: Path | None) -> tuple[bool, list[str]]:
+        consistent, unsatisfiable = run_hermit(nt, **options)
         hermit_said.append(consistent)
         return consistent, unsatisfiable
 

@@ -57,6 +57,7 @@ def test_a_second_build_starts_no_jvm_and_reports_the_same(tmp_path: Path, monke
     def no_java(*args: object, **kwargs: object) -> object:
         raise AssertionError("a JVM was started for an input whose answer is kept")
 
+    monkeypatch.setattr("kuzbass_graph.validation.owl_program.run_owl_program", no_java)
     monkeypatch.setattr("kuzbass_graph.validation.reasoner._run_hermit", no_java)
     monkeypatch.setattr("kuzbass_graph.validation.profile.run_checker", no_java)
     second = build_project(settings, without=frozenset(), skip=frozenset())
@@ -69,7 +70,8 @@ def test_a_kept_inconsistency_is_reported_again(tmp_path: Path, monkeypatch: pyt
     settings = Settings.load(root=root, out=tmp_path / "out")
     with pytest.raises(ValidationFailed) as first:
         build_project(settings, without=frozenset(), skip=frozenset())
-    monkeypatch.setattr("kuzbass_graph.validation.reasoner._run_hermit", lambda nt: pytest.fail("HermiT ran again"))
+    monkeypatch.setattr("kuzbass_graph.validation.owl_program.run_owl_program",
+                        lambda *args, **options: pytest.fail("a JVM started again"))
     with pytest.raises(ValidationFailed) as second:
         build_project(settings, without=frozenset(), skip=frozenset())
     assert [str(p) for p in second.value.problems] == [str(p) for p in first.value.problems]

@@ -2,7 +2,7 @@
 input they read, so a build whose reasoner input is unchanged starts no JVM.
 
 The key is the SHA-256 of the check's name, the package version, the versions of the tools (owlready2, and
-the profile checker's source), and the input in canonical form: the N-Triples lines of the ontology and the
+the OWL checks' Java source), and the input in canonical form: the N-Triples lines of the ontology and the
 ABox the check reads, sorted, blank nodes labelled by RDFC-1.0 (the store names them anew on every load).
 Any change to the ontology, to the ABox in scope (`validation/abox.py`: a change to a file outside the
 sampled modules leaves it as it was) or to the tools is a miss. Entries are JSON under
@@ -27,12 +27,18 @@ from .. import __version__
 KEEP = 8
 
 
-def canonical_key(check: str, triples: list[ox.Triple], *, tool: bytes = b"") -> str:
-    """The key of a check's run on these triples."""
+def canonical_lines(triples: list[ox.Triple]) -> bytes:
+    """The triples in canonical form: their N-Triples lines sorted, blank nodes labelled by RDFC-1.0."""
     from ..publishing.dumps import canonical_blank_nodes, sorted_lines  # the dumps' canonical form
 
-    lines = sorted_lines((q.triple for q in canonical_blank_nodes(ox.Quad(*t) for t in triples)),
-                         ox.RdfFormat.N_TRIPLES, unique=True)
+    return sorted_lines((q.triple for q in canonical_blank_nodes(ox.Quad(*t) for t in triples)),
+                        ox.RdfFormat.N_TRIPLES, unique=True)
+
+
+def canonical_key(check: str, triples: list[ox.Triple], *, tool: bytes = b"", lines: bytes | None = None) -> str:
+    """The key of a check's run on these triples (`lines`: their `canonical_lines`, when already made for the
+    key of another check on the same input)."""
+    lines = canonical_lines(triples) if lines is None else lines
     return hashlib.sha256(b"\0".join([check.encode(), __version__.encode(),
                                       importlib.metadata.version("owlready2").encode(), tool, lines])).hexdigest()
 

@@ -1,21 +1,17 @@
 """The OWL 2 DL profile of the published ontology + data graph, checked by the OWL API.
 
-The OWL API 3.4 that owlready2 ships inside HermiT.jar has `OWL2DLProfile`; `OwlProfile.java` (package
-data beside this module) loads one N-Triples file with it and prints each violation with its axiom, and
-each use of an XSD/RDF datatype outside the OWL 2 datatype map (which the OWL API lets pass and HermiT
-rejects). Java runs the single-file program directly (`java -cp HermiT.jar OwlProfile.java file.nt`), so
-it needs a JDK (`javac`), not only a runtime. The provenance graph is not checked: its reified statements
-and Web Annotations are RDF outside OWL by design. The check reads the whole ontology and the ABox of
-`abox.abox_scope` (all the data graph up to the limit `reason_max_triples`, else the modules of some
-curated files), as the reasoner does.
+The OWL API 3.4 that owlready2 ships inside HermiT.jar has `OWL2DLProfile`; `OwlChecks.java` (run by
+`owl_program`, which compiles it once: it needs a JDK) loads one N-Triples file with it and prints each
+violation with its axiom, and each use of an XSD/RDF datatype outside the OWL 2 datatype map (which the OWL
+API lets pass and HermiT rejects). The same JVM runs HermiT when the reasoner is asked for too
+(`reasoner.check_owl`). The provenance graph is not checked: its reified statements and Web Annotations are
+RDF outside OWL by design. The check reads the whole ontology and the ABox of `abox.abox_scope` (all the data
+graph up to the limit `reason_max_triples`, else the modules of some curated files), as the reasoner does.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -23,58 +19,39 @@ import pyoxigraph as ox
 
 from ..build.verdicts import VerdictCache, canonical_key
 from ..compile import Compiled
-from ..errors import Problem, ReasonerError
+from ..errors import Problem
 from ..loader import Workspace
 from ..namespaces import OWL, RDF, RDFS, XSD
+from . import owl_program
 from .abox import AboxScope, abox_scope
 from .line_index import LineIndex
 
-CHECKER = Path(__file__).with_name("OwlProfile.java")
-TIMEOUT_SECONDS = 300
 ABBREVIATIONS = {"owl:": OWL, "rdf:": RDF, "rdfs:": RDFS, "xsd:": XSD}
 _TERM = re.compile(r"<([^>\s]+)>|\b(owl|rdfs|rdf|xsd):([A-Za-z][\w-]*)")
 DL_RESTRICTIONS = "https://www.w3.org/TR/owl2-syntax/#Global_Restrictions_on_Axioms_in_OWL_2_DL"
 
 
-def hermit_jar() -> Path:
-    """The HermiT jar of the installed owlready2 (it holds the OWL API)."""
-    spec = importlib.util.find_spec("owlready2")
-    if spec is None or spec.origin is None:
-        raise ReasonerError("the OWL 2 DL profile check needs owlready2, which is not installed",
-                            hint="pip install owlready2, or skip the check with --skip profile")
-    jar = Path(spec.origin).parent / "hermit" / "HermiT.jar"
-    if not jar.is_file():
-        raise ReasonerError(f"owlready2 has no HermiT jar at {jar}",
-                            hint="reinstall owlready2, or skip the check with --skip profile")
-    return jar
+def run_checker(nt_file: Path, *, cache: Path | None = None) -> list[tuple[str, str]]:
+    """(kind, axiom) for each violation that OwlChecks.java reports on an N-Triples file (the compiled program
+    kept under `cache`, see `owl_program`)."""
+    return owl_program.run_owl_program(nt_file, profile=True, reason=False, cache=cache).violations or []
 
 
-def run_checker(nt_file: Path) -> list[tuple[str, str]]:
-    """(kind, axiom) for each violation that OwlProfile.java reports on an N-Triples file."""
-    if shutil.which("java") is None:
-        raise ReasonerError("the OWL 2 DL profile check needs Java, and no 'java' is on the PATH",
-                            hint="install a JDK (apt-get install default-jdk-headless), or skip the check "
-                                 "with --skip profile")
-    # C1 only: a short run, where the optimizing compiler's threads cost more CPU than they save (-40%)
-    command = ["java", "-XX:TieredStopAtLevel=1", "-cp", str(hermit_jar()), str(CHECKER), str(nt_file)]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, encoding="utf-8",
-                              timeout=TIMEOUT_SECONDS, check=False)
-    except subprocess.TimeoutExpired as exc:
-        raise ReasonerError(f"the OWL 2 DL profile check took more than {TIMEOUT_SECONDS} s",
-                            hint="skip it with --skip profile and report the slowness") from exc
-    if done.returncode != 0 or not done.stdout.rstrip().splitlines()[-1:][0].startswith("checked "):
-        detail = (done.stderr or done.stdout).strip()[-500:]
-        hint = ("a Java runtime without a compiler cannot run a source file: install a JDK "
-                "(apt-get install default-jdk-headless)" if "jdk.compiler" in detail or "javac" in detail
-                else "check that 'java -version' works; skip the check with --skip profile")
-        raise ReasonerError(f"the OWL 2 DL profile check failed: {detail}", hint=hint)
-    violations = []
-    for line in done.stdout.splitlines():
-        kind, tab, axiom = line.partition("\t")
-        if tab:
-            violations.append((kind, axiom))
-    return violations
+def profile_key(scope: AboxScope, verdicts: VerdictCache, *, lines: bytes | None = None) -> str:
+    """The key of the profile check's answer on the scope ("" without a cache; `lines`: the scope's
+    `canonical_lines`, when already made)."""
+    return (canonical_key("profile", scope.triples, tool=owl_program.PROGRAM.read_bytes(), lines=lines)
+            if verdicts.folder is not None else "")
+
+
+def kept_violations(verdicts: VerdictCache, key: str) -> list[tuple[str, str]] | None:
+    answer = verdicts.get("profile", key) if key else None
+    return [(str(kind), str(axiom)) for kind, axiom in answer] if isinstance(answer, list) else None
+
+
+def keep_violations(verdicts: VerdictCache, key: str, violations: list[tuple[str, str]]) -> None:
+    if key:
+        verdicts.put("profile", key, [list(v) for v in violations])
 
 
 def first_term(axiom: str) -> str | None:
@@ -101,22 +78,25 @@ def hint_for(kind: str, term: str | None) -> str:
 
 
 def check_profile(ws: Workspace, compiled: Compiled, *, scope: AboxScope | None = None,
-                  verdicts: VerdictCache | None = None) -> list[Problem]:
+                  verdicts: VerdictCache | None = None, java_cache: Path | None = None) -> list[Problem]:
     """One error per OWL 2 DL violation in the ontology + the ABox of the scope (by default `abox_scope`),
-    naming the axiom. With `verdicts`, the checker's answer for the same input is taken from the cache."""
+    naming the axiom. With `verdicts`, the checker's answer for the same input is taken from the cache; the
+    compiled checker is kept under `java_cache`."""
     scope = scope or abox_scope(ws, compiled)
     verdicts = verdicts or VerdictCache(None)
-    key = canonical_key("profile", scope.triples, tool=CHECKER.read_bytes()) if verdicts.folder is not None else ""
-    answer = verdicts.get("profile", key) if key else None
-    if isinstance(answer, list):
-        violations = [(str(kind), str(axiom)) for kind, axiom in answer]
-    else:
+    key = profile_key(scope, verdicts)
+    violations = kept_violations(verdicts, key)
+    if violations is None:
         with tempfile.TemporaryDirectory(prefix="kuzbass-profile-") as folder:
             nt_file = Path(folder) / "ontology-and-data.nt"
             nt_file.write_bytes(ox.serialize(scope.triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-            violations = run_checker(nt_file)
-        if key:
-            verdicts.put("profile", key, [list(v) for v in violations])
+            violations = run_checker(nt_file, cache=java_cache)
+        keep_violations(verdicts, key, violations)
+    return profile_problems(ws, violations)
+
+
+def profile_problems(ws: Workspace, violations: list[tuple[str, str]]) -> list[Problem]:
+    """One error per violation, placed at the file and line of the term it is about."""
     places: dict[str, tuple[Path, int] | None] = {}
     lines = LineIndex.of(ws) if violations else None
     problems = []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -145,7 +146,9 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
         raise ConfigError("the site's network pages are drawn from the analysis",
                           hint="leave out both (--without analysis --without site), or neither")
     console = console or Console(stderr=True)
-    with scratch_folder(settings.scratch) as scratch:
+    with ExitStack() as stack:
+        with writing_build(settings.out):  # OUT/.scratch is the first thing a build writes
+            scratch = stack.enter_context(scratch_folder(settings.scratch))
         return _build(settings, skip=skip, console=console, strict=strict, without=without, scratch=scratch)
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import tempfile
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,15 +24,15 @@ from .config import Settings
 from .coverage import CoverageReport, measure_coverage
 from .errors import ConfigError, ValidationFailed, writing_build
 from .loader import Workspace, load_workspace
-from .ontology import index_ontology
+from .ontology import OntologyIndex, index_ontology
 from .publishing.dumps import atomic_folder, rebase, write_descriptions, write_dumps, write_json
 from .publishing.static_tree import write_documents
 from .site.build import write_site
 from .site.map import write_map
 from .site.network import NetworkSite, network_input
 from .site.queries import CatalogueRun
-from .validation import Check, ValidationReport, validate_curation
-from .validation.abox import AboxScope, abox_scope
+from .validation import Check, Problem, ValidationReport, validate_curation
+from .validation.abox import abox_scope
 from .validation.reasoner import check_owl, check_reasoner
 from .validation.shapes import check_shapes
 from .validation.symmetry import check_symmetry
@@ -42,6 +44,24 @@ class Outcome:
     compiled: Compiled
     report: ValidationReport
     timings: dict[str, float] = field(default_factory=dict)
+    pending: Future[list[Problem]] | None = None  # the Java checks, when they run beside the build's writing
+    console: Console | None = None
+    verdicts: VerdictCache | None = None
+
+    def finish(self) -> None:
+        """Wait for the Java checks running beside the build, if any; raise ValidationFailed on their errors
+        (before the build is switched in), print their warnings otherwise."""
+        if self.pending is None:
+            return
+        problems, self.pending = self.pending.result(), None
+        self.report.problems += problems
+        if self.verdicts is not None:
+            self.compiled.units["java checks reused"] = sorted(self.verdicts.reused)
+        if not self.report.ok:
+            raise ValidationFailed(self.report.problems)
+        for problem in problems:
+            if self.console is not None and problem in self.report.warnings:
+                self.console.print(str(problem), markup=False, highlight=False)
 
     def summary(self) -> str:
         c = self.compiled.counts
@@ -52,11 +72,12 @@ class Outcome:
 
 
 def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, strict: bool = False,
-               cache: bool = False, scratch: Path | None = None) -> Outcome:
+               cache: bool = False, scratch: Path | None = None, beside: bool = False) -> Outcome:
     """Load, validate the curated files, compile (through the settings' executor, reusing cached file units
     when `cache` and the settings allow; into on-disk stores in `scratch` when the curated files hold more
     quads than the settings keep in memory), then validate the compiled graph. Raises ValidationFailed on an
-    error (or, when strict, on a warning); prints the warnings otherwise."""
+    error (or, when strict, on a warning); prints the warnings otherwise. With `beside`, the Java checks (OWL
+    profile, HermiT) run in a thread while the caller goes on, and `Outcome.finish` waits for their answer."""
     timings: dict[str, float] = {}
 
     def step(name: str, started: float) -> None:
@@ -96,39 +117,64 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
             report.ran.append(Check.SHAPES)
             report.problems += check_shapes(ws, compiled)
             step("shapes", t)
-        scope: AboxScope | None = None  # what the profile check and the reasoner read (validation/abox.py)
         verdicts = VerdictCache(settings.verdicts_cache if cache and settings.cache else None)
         java_cache = settings.java_cache if cache else None  # the compiled OWL checks; else a temporary folder
-        if Check.PROFILE not in skip and Check.REASONER not in skip and report.ok:  # both run Java
+        owl = _owl_checks(ws, compiled, onto, report, skip=skip, verdicts=verdicts, java_cache=java_cache,
+                          timings=timings) if report.ok else None
+        pending: Future[list[Problem]] | None = None
+        if owl is not None and beside:  # the JVM runs while the build writes; Outcome.finish waits for it
+            pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="owl-checks")
+            pending = pool.submit(owl)
+            pool.shutdown(wait=False)  # the thread ends with the checks
+        elif owl is not None:
             status.update("checking the OWL 2 DL profile and reasoning with HermiT")
-            report.ran += [Check.PROFILE, Check.REASONER]
-            scope = abox_scope(ws, compiled)
-            report.reasoned = scope.describe()
-            t = time.perf_counter()
-            # one JVM; HermiT's answer counts only when the data is in the OWL 2 DL profile
-            profile_problems, reasoner_problems = check_owl(ws, compiled, onto, scope=scope, verdicts=verdicts,
-                                                            java_cache=java_cache)
-            step("profile and reasoner", t)
-            report.problems += profile_problems
-            if reasoner_problems is None:  # the profile's problems explain what HermiT would refuse
-                report.ran.remove(Check.REASONER)
-            else:
-                report.problems += reasoner_problems
-        elif Check.REASONER not in skip and report.ok:
-            status.update("reasoning with HermiT")
-            t = time.perf_counter()
-            report.ran.append(Check.REASONER)
-            scope = abox_scope(ws, compiled)
-            report.reasoned = scope.describe()
-            report.problems += check_reasoner(ws, compiled, onto, scope=scope, verdicts=verdicts,
-                                              java_cache=java_cache)
-            step("reasoner", t)
-        compiled.units["java checks reused"] = sorted(verdicts.reused)
+            report.problems += owl()
+            compiled.units["java checks reused"] = sorted(verdicts.reused)
     if not report.ok:
+        _cancel(pending)
         raise ValidationFailed(report.problems)
     for problem in report.warnings:
         console.print(str(problem), markup=False, highlight=False)
-    return Outcome(ws, compiled, report, timings)
+    return Outcome(ws, compiled, report, timings, pending=pending, console=console, verdicts=verdicts)
+
+
+def _cancel(pending: Future[list[Problem]] | None) -> None:
+    """Wait for checks running beside a build that has already failed (their answer no longer matters)."""
+    if pending is not None:
+        try:
+            pending.result()
+        except Exception:  # noqa: BLE001 - the build's first failure is the one reported
+            pass
+
+
+def _owl_checks(ws: Workspace, compiled: Compiled, onto: OntologyIndex, report: ValidationReport, *,
+                skip: frozenset[Check], verdicts: VerdictCache, java_cache: Path | None,
+                timings: dict[str, float]) -> Callable[[], list[Problem]] | None:
+    """The Java checks to run (the OWL 2 DL profile and HermiT in one JVM, or HermiT alone), as a function
+    giving their problems, or None when none is asked for. Records in `report` what they read and ran."""
+    both = Check.PROFILE not in skip and Check.REASONER not in skip
+    if not both and Check.REASONER in skip:
+        return None
+    report.ran += [Check.PROFILE, Check.REASONER] if both else [Check.REASONER]
+    scope = abox_scope(ws, compiled)  # what the profile check and the reasoner read (validation/abox.py)
+    report.reasoned = scope.describe()
+
+    def run() -> list[Problem]:
+        started = time.perf_counter()
+        if not both:
+            problems = check_reasoner(ws, compiled, onto, scope=scope, verdicts=verdicts, java_cache=java_cache)
+            timings["reasoner"] = round(time.perf_counter() - started, 3)
+            return problems
+        # one JVM; HermiT's answer counts only when the data is in the OWL 2 DL profile
+        profile_problems, reasoner_problems = check_owl(ws, compiled, onto, scope=scope, verdicts=verdicts,
+                                                        java_cache=java_cache)
+        timings["profile and reasoner"] = round(time.perf_counter() - started, 3)
+        if reasoner_problems is None:  # the profile's problems explain what HermiT would refuse
+            report.ran.remove(Check.REASONER)
+            return profile_problems
+        return profile_problems + reasoner_problems
+
+    return run
 
 
 def validate_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
@@ -155,7 +201,8 @@ def build_project(settings: Settings, *, skip: frozenset[Check] = frozenset(),
 def _build(settings: Settings, *, skip: frozenset[Check], console: Console, strict: bool, without: frozenset[Part],
            scratch: Path) -> str:
     started = time.perf_counter()
-    outcome = run_checks(settings, skip=skip, console=console, strict=strict, cache=True, scratch=scratch)
+    outcome = run_checks(settings, skip=skip, console=console, strict=strict, cache=True, scratch=scratch,
+                         beside=True)
     analysis = None
     if Part.ANALYSIS not in without:
         with console.status("analysing the network"):
@@ -177,6 +224,9 @@ def _build(settings: Settings, *, skip: frozenset[Check], console: Console, stri
         coverage = measure_coverage(outcome.ws, outcome.compiled)
         write_json(folder / "coverage.json", coverage.as_dict())
         (folder / "coverage.md").write_text(coverage.as_markdown(), encoding="utf-8")
+        t_java = time.perf_counter()
+        outcome.finish()  # the Java checks' errors fail the build here, before it is switched in
+        outcome.timings["waiting for the Java checks"] = round(time.perf_counter() - t_java, 3)
         outcome.timings["write"] = round(time.perf_counter() - t, 3)
         outcome.timings["total"] = round(time.perf_counter() - started, 3)
         write_json(folder / "build-report.json", {

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
+from kuzbass_graph.build.parts import Part
 from kuzbass_graph.compile import compile_workspace
 from kuzbass_graph.config import Settings
-from kuzbass_graph.errors import Problem
+from kuzbass_graph.errors import Problem, ValidationFailed
 from kuzbass_graph.loader import load_workspace
 from kuzbass_graph.ontology import index_ontology
+from kuzbass_graph.pipeline import build_project
 from kuzbass_graph.validation.reasoner import check_reasoner
 from kuzbass_graph.validation.shapes import check_shapes
 from tests.fixture_project import BOB, CURATED, make_project
@@ -77,3 +82,24 @@ def test_unsatisfiable_class_is_reported(tmp_path: Path) -> None:
     onto = index_ontology(ws.store)
     problems = check_reasoner(ws, compile_workspace(ws, onto), onto)
     assert [p.focus for p in problems] == ["https://w3id.org/kuzbass/ontology#Chimera"]
+
+
+@pytest.mark.reasoner
+def test_a_build_the_reasoner_fails_leaves_the_previous_build_current(tmp_path: Path) -> None:
+    """The Java checks run beside the writing of the dumps: their errors still fail the build, before it is
+    switched in."""
+    root = make_project(tmp_path / "p")
+    out = tmp_path / "out"
+    settings = Settings.load(root=root, out=out)
+    build_project(settings, without=frozenset(Part), console=Console(file=io.StringIO()))
+    first = (out / "current").resolve()
+    report = json.loads((out / "build-report.json").read_text(encoding="utf-8"))
+    assert {"profile", "reasoner"} <= set(report["checks"]) and "profile and reasoner" in report["seconds"]
+    triples = root / "data" / "triples" / "mini.trig"
+    triples.write_text(CURATED.replace("place:testtown a kz:Settlement", "place:testtown a kz:Settlement, kz:Person"),
+                       encoding="utf-8")
+    with pytest.raises(ValidationFailed) as failed:
+        build_project(settings, without=frozenset(Part), console=Console(file=io.StringIO()))
+    assert any(p.check == "reasoner" and "testtown" in p.message for p in failed.value.problems)
+    assert (out / "current").resolve() == first
+    assert [p.name for p in (out / "builds").iterdir() if p.name.startswith(".tmp-")] == []

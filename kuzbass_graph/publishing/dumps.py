@@ -8,7 +8,6 @@ RDFC-1.0 canonical labels, and gzip records no file name and no time.
 
 from __future__ import annotations
 
-import gzip
 import json
 import multiprocessing
 import os
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pyoxigraph as ox
+from isal import igzip
 
 from ..compile import DATA_GRAPH, ONTOLOGY_GRAPH, Compiled
 from ..errors import ConfigError, OutputError
@@ -126,11 +126,15 @@ def _claims_view(ws: Workspace) -> Iterator[ox.Quad]:
             yield quad
 
 
+GZIP_LEVEL = 2  # ISA-L's default: ~14x zlib's level 6 in speed, files ~25% larger
+
+
 def gzip_file(path: Path) -> Path:
-    """PATH.gz beside PATH, deterministic: no file name, modification time 0."""
+    """PATH.gz beside PATH, deterministic: no file name, modification time 0. Compressed by ISA-L (`isal`), which
+    writes standard gzip at about 1.5 GB/s where zlib writes 110 MB/s, and releases the GIL while it works."""
     target = path.with_name(path.name + ".gz")
     with path.open("rb") as source, target.open("wb") as raw, \
-            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as packed:
+            igzip.IGzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=GZIP_LEVEL) as packed:
         shutil.copyfileobj(source, packed, 1 << 20)
     return target
 

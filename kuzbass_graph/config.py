@@ -118,8 +118,11 @@ class Settings:
 
     @property
     def java_cache(self) -> Path:
-        """Where the build keeps the compiled Java program of the OWL checks (validation/owl_program.py)."""
-        return self.out / ".cache" / "java"
+        """Where builds keep the compiled Java program of the OWL checks (validation/owl_program.py): this
+        user's cache folder (`$XDG_CACHE_HOME/kuzbass/java`, else `~/.cache/kuzbass/java`), shared by every
+        build of the user, since the program depends on the package and the jar, not on the project."""
+        home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        return Path(home) / "kuzbass" / "java"
 
     @property
     def scratch(self) -> Path:

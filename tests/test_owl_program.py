@@ -70,6 +70,30 @@ def test_the_program_is_compiled_once_into_a_folder_named_by_its_source(
     assert [p.name for p in tmp_path.iterdir()] == [first.name]  # no work folder left behind
 
 
+def test_builds_share_the_compiled_program_in_the_users_cache_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "p")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    first = Settings.load(root=root, out=tmp_path / "one").java_cache
+    assert first == tmp_path / "xdg" / "kuzbass" / "java"
+    assert Settings.load(root=root, out=tmp_path / "two").java_cache == first  # not under either OUT
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert Settings.load(root=root).java_cache == tmp_path / "home" / ".cache" / "kuzbass" / "java"
+
+
+@pytest.mark.reasoner
+def test_an_unwritable_cache_folder_compiles_into_the_users_temporary_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder", encoding="utf-8")
+    private = tmp_path / "private"
+    private.mkdir()
+    monkeypatch.setattr(owl_program, "_private_folder", lambda: private)
+    classes = owl_program.program_classes(blocked / "java")
+    assert classes.parent == private and (classes / "OwlChecks.class").is_file()
+
+
 @pytest.mark.reasoner
 def test_without_a_jdk_the_error_says_to_install_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ws, compiled, _ = project(tmp_path)

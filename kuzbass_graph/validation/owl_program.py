@@ -3,9 +3,9 @@ file once with the OWL API 3.4 inside owlready2's HermiT jar, checks its OWL 2 D
 in one JVM.
 
 The program is compiled once with `javac` (a JDK is needed, not only a runtime) into a class folder named by
-the hash of its source and of the jar, under the folder the caller passes (the build's `OUT/.cache/java`),
-else under the system's temporary folder; then each run is `java -cp hermit:HermiT.jar:CLASSES OwlChecks
-[--profile] [--reason] FILE.nt`. The classpath is owlready2's own for HermiT (its `hermit` folder of patched
+the hash of its source and of the jar, under the folder the caller passes (the user's cache folder,
+`~/.cache/kuzbass/java`), else under the system's temporary folder; then each run is
+`java -cp hermit:HermiT.jar:CLASSES OwlChecks [--profile] [--reason] FILE.nt`. The classpath is owlready2's own for HermiT (its `hermit` folder of patched
 HermiT classes first), so HermiT answers as owlready2's `sync_reasoner` does. `profile.py` and `reasoner.py`
 turn the answers into problems.
 """
@@ -106,7 +106,11 @@ def program_classes(cache: Path | None, wording: _Wording = _PROFILE) -> Path:
     if shutil.which("javac") is None:
         raise ReasonerError(f"{wording.check} needs a JDK to compile {PROGRAM.name}, and no 'javac' is on the PATH",
                             hint=f"{JDK_HINT}, or {wording.skip}")
-    home.mkdir(parents=True, exist_ok=True)
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+    except OSError:  # an unwritable cache folder (a read-only home): this user's temporary one
+        home = _private_folder()
+        target = home / f"{PROGRAM.stem}-{digest}"
     work = Path(tempfile.mkdtemp(dir=home, prefix=".tmp-"))
     command = ["javac", *(f"-J{option}" for option in JAVA_OPTIONS), "--release", RELEASE, "-proc:none", "-nowarn",
                "-encoding", "UTF-8", "-cp", str(jar), "-d", str(work), str(PROGRAM)]

@@ -5,9 +5,9 @@ in one JVM.
 The program is compiled once with `javac` (a JDK is needed, not only a runtime) into a class folder named by
 the hash of its source and of the jar, under the folder the caller passes (the user's cache folder,
 `~/.cache/kuzbass/java`), else under the system's temporary folder; then each run is
-`java -cp hermit:HermiT.jar:CLASSES OwlChecks [--profile] [--reason] FILE.nt`. The classpath is owlready2's own for HermiT (its `hermit` folder of patched
-HermiT classes first), so HermiT answers as owlready2's `sync_reasoner` does. `profile.py` and `reasoner.py`
-turn the answers into problems.
+`java -cp hermit:HermiT.jar:CLASSES OwlChecks [--profile] [--reason] FILE.nt`. The classpath is owlready2's
+own for HermiT (its `hermit` folder of patched HermiT classes first), so HermiT answers as owlready2's
+`sync_reasoner` does. `profile.py` and `reasoner.py` turn the answers into problems.
 """
 
 from __future__ import annotations

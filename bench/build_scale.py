@@ -18,7 +18,7 @@ For each scale, bench/synthetic.py writes a synthetic root (N copies of the cura
   copies, quoting a passage another claim of that file cites), then a build into the full build's --out;
   the build report's "cache" or "units" section (what it reused) is recorded when it has one.
 Each run records its wall time, the peak RSS of its largest process (wait4) and the peak of the summed
-PSS of every process this script has started (sampled every 0.2 s from /proc: the build, its workers,
+PSS of every process this script has started (sampled every second from /proc: the build, its workers,
 Java, and the Dask workers), with the per-step seconds of dist/build-report.json. The growth exponent of
 each step is the log-log slope of its seconds against the built graph's size (data + provenance
 triples), between consecutive scales and fitted over all. A step grows worse than n log n when its
@@ -108,7 +108,9 @@ def _descendants_pss_mb(root: int) -> float:
 class TreeSampler(threading.Thread):
     """The peak summed PSS of this process's descendants while a run lasts."""
 
-    def __init__(self, interval: float = 0.2) -> None:
+    # a second: reading smaps_rollup walks the page tables, and at 0.2 s the sampling of a 4 GB build took a
+    # fifth of a core from the build it measured
+    def __init__(self, interval: float = 1.0) -> None:
         super().__init__(daemon=True)
         self.interval, self.peak_mb, self._done = interval, 0.0, threading.Event()
 
@@ -559,7 +561,7 @@ def markdown(data: dict[str, Any]) -> str:
              + f". Figures from one run on {data['machine']['started']}; {data['machine']['cpus']} cores shared "
              "with other jobs, so times are indicative. Peak process: the largest process of the build (wait4); "
              "peak tree: summed PSS (proportional set size: pages shared by forked processes counted once) of the "
-             "build's processes (workers, Java, Dask workers), sampled every 0.2 s. "
+             "build's processes (workers, Java, Dask workers), sampled every second. "
              f"Inputs: commit {data['machine'].get('commit', '')[:10]}"
              + (" with uncommitted changes to the code or data" if data["machine"].get("uncommitted_inputs") else "")
              + f"; load average at the end of the run {data['machine'].get('load_average_at_end', 0):.1f}.", "",

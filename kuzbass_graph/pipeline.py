@@ -9,11 +9,11 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 
 from . import __version__
-from .analysis.run import BuildAnalysis, analyze_compiled
 from .build.cache import UnitCache
 from .build.executor import open_executor
 from .build.parts import Part
@@ -26,16 +26,14 @@ from .errors import ConfigError, ValidationFailed, writing_build
 from .loader import Workspace, load_workspace
 from .ontology import OntologyIndex, index_ontology
 from .publishing.dumps import atomic_folder, rebase, write_descriptions, write_dumps, write_json
-from .publishing.static_tree import write_documents
-from .site.build import write_site
-from .site.map import write_map
-from .site.network import NetworkSite, network_input
-from .site.queries import CatalogueRun
 from .validation import Check, Problem, ValidationReport, validate_curation
 from .validation.abox import abox_scope
 from .validation.reasoner import check_owl, check_reasoner
 from .validation.shapes import check_shapes
 from .validation.symmetry import check_symmetry
+
+if TYPE_CHECKING:  # the analysis and the site are imported when a build makes them (networkx, jinja2)
+    from .analysis.run import BuildAnalysis
 
 
 @dataclass
@@ -207,6 +205,8 @@ def _build(settings: Settings, *, skip: frozenset[Check], console: Console, stri
     if Part.ANALYSIS not in without:
         with console.status("analysing the network"):
             t = time.perf_counter()
+            from .analysis.run import analyze_compiled
+
             analysis = analyze_compiled(outcome.compiled.store)  # adds the analysis graph to the dumps
             outcome.timings["analysis"] = round(time.perf_counter() - t, 3)
     with writing_build(settings.out), console.status("writing dumps"), atomic_folder(settings.out) as folder:
@@ -250,6 +250,12 @@ def _build(settings: Settings, *, skip: frozenset[Check], console: Console, stri
 
 def _write_site(settings: Settings, outcome: Outcome, analysis: BuildAnalysis, folder: Path) -> None:
     """dist/site: entity documents with their ego networks, the network pages, the map and the site pages."""
+    from .publishing.static_tree import write_documents
+    from .site.build import write_site
+    from .site.map import write_map
+    from .site.network import NetworkSite, network_input
+    from .site.queries import CatalogueRun
+
     catalogue = CatalogueRun(folder / "store", settings.root / "queries")  # overlaps what follows
     t_network = time.perf_counter()
     network = NetworkSite(network_input(analysis.analysis, outcome.compiled.store))

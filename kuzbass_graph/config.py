@@ -121,8 +121,9 @@ class Settings:
         """Where builds keep the compiled Java program of the OWL checks (validation/owl_program.py): this
         user's cache folder (`$XDG_CACHE_HOME/kuzbass/java`, else `~/.cache/kuzbass/java`), shared by every
         build of the user, since the program depends on the package and the jar, not on the project."""
-        home = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-        return Path(home) / "kuzbass" / "java"
+        xdg = Path(os.environ.get("XDG_CACHE_HOME") or ".")
+        home = xdg if xdg.is_absolute() else Path.home() / ".cache"  # a relative one is ignored, as the spec says
+        return home / "kuzbass" / "java"
 
     @property
     def scratch(self) -> Path:

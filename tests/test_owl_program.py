@@ -80,6 +80,8 @@ def test_builds_share_the_compiled_program_in_the_users_cache_folder(
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert Settings.load(root=root).java_cache == tmp_path / "home" / ".cache" / "kuzbass" / "java"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")
+    assert Settings.load(root=root).java_cache == tmp_path / "home" / ".cache" / "kuzbass" / "java"
 
 
 @pytest.mark.reasoner

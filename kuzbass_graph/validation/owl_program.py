@@ -94,23 +94,30 @@ def _private_folder() -> Path:
     return Path(tempfile.mkdtemp(prefix="kuzbass-java-"))
 
 
+def _class_home(cache: Path | None) -> Path:
+    """The folder for the class folders: `cache`, made if need be, else (none given, or one that cannot be made,
+    as under a read-only home) this user's folder in the temporary folder."""
+    if cache is not None:
+        try:
+            cache.mkdir(parents=True, exist_ok=True)
+            return cache
+        except OSError:
+            pass
+    return _private_folder()
+
+
 def program_classes(cache: Path | None, wording: _Wording = _PROFILE) -> Path:
     """The folder of the compiled program, compiled now unless an earlier run left it in `cache`."""
     jar = hermit_jar(wording)
     digest = hashlib.sha256(b"\0".join([PROGRAM.read_bytes(), str(jar).encode(), str(jar.stat().st_size).encode(),
                                         RELEASE.encode()])).hexdigest()[:20]
-    home = cache if cache is not None else _private_folder()
+    home = _class_home(cache)
     target = home / f"{PROGRAM.stem}-{digest}"
     if (target / f"{PROGRAM.stem}.class").is_file():
         return target
     if shutil.which("javac") is None:
         raise ReasonerError(f"{wording.check} needs a JDK to compile {PROGRAM.name}, and no 'javac' is on the PATH",
                             hint=f"{JDK_HINT}, or {wording.skip}")
-    try:
-        home.mkdir(parents=True, exist_ok=True)
-    except OSError:  # an unwritable cache folder (a read-only home): this user's temporary one
-        home = _private_folder()
-        target = home / f"{PROGRAM.stem}-{digest}"
     work = Path(tempfile.mkdtemp(dir=home, prefix=".tmp-"))
     command = ["javac", *(f"-J{option}" for option in JAVA_OPTIONS), "--release", RELEASE, "-proc:none", "-nowarn",
                "-encoding", "UTF-8", "-cp", str(jar), "-d", str(work), str(PROGRAM)]

@@ -109,22 +109,28 @@ def run_checks(settings: Settings, *, skip: frozenset[Check], console: Console, 
         if Check.SYMMETRY not in skip:
             report.ran.append(Check.SYMMETRY)
             report.problems += check_symmetry(ws, compiled, onto)
-        if Check.SHAPES not in skip:
-            status.update("checking SHACL shapes")
-            t = time.perf_counter()
+        shapes = Check.SHAPES not in skip
+        if shapes:
             report.ran.append(Check.SHAPES)
-            report.problems += check_shapes(ws, compiled)
-            step("shapes", t)
         verdicts = VerdictCache(settings.verdicts_cache if cache and settings.cache else None)
         java_cache = settings.java_cache if cache else None  # the compiled OWL checks; else a temporary folder
-        owl = _owl_checks(ws, compiled, onto, report, skip=skip, verdicts=verdicts, java_cache=java_cache,
-                          timings=timings) if report.ok else None
+
+        def owl_checks() -> Callable[[], list[Problem]] | None:
+            return _owl_checks(ws, compiled, onto, report, skip=skip, verdicts=verdicts, java_cache=java_cache,
+                               timings=timings) if report.ok else None
+
         pending: Future[list[Problem]] | None = None
-        if owl is not None and beside:  # the JVM runs while the build writes; Outcome.finish waits for it
+        if beside and (owl := owl_checks()) is not None:
+            # the JVM runs beside the shapes and the build's writing; Outcome.finish waits for it
             pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="owl-checks")
             pending = pool.submit(owl)
             pool.shutdown(wait=False)  # the thread ends with the checks
-        elif owl is not None:
+        if shapes:
+            status.update("checking SHACL shapes")
+            t = time.perf_counter()
+            report.problems += check_shapes(ws, compiled)
+            step("shapes", t)
+        if not beside and (owl := owl_checks()) is not None:
             status.update("checking the OWL 2 DL profile and reasoning with HermiT")
             report.problems += owl()
             compiled.units["java checks reused"] = sorted(verdicts.reused)

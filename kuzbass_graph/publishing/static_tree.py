@@ -109,7 +109,31 @@ def write_documents(quads: Iterable[ox.Quad], site: Path, *, base_iri: str, onto
     del quads
     maker = PageMaker(index, networks=networks)
     prefixes = prefixes_for(base_iri)
+    # pyLODE documents one ontology: it takes SKOS concept schemes (units, hedges) for ontologies of their own
+    documented = [t for t in ontology if not (t.predicate.value == RDF_TYPE and t.object.value in (
+        OWL + "Ontology", SKOS + "ConceptScheme") and t.subject.value != base_iri + "ontology")]
+    # started now, it runs (a few seconds, in its own process) beside the resources' documents
+    ontology_page = OntologyPage(site / "ontology", documented, prefixes, ontology_cache=ontology_cache)
     timings["index"] = time.perf_counter() - started
+    try:
+        _write_resources(index, maker, site, prefixes, timings)
+    except BaseException:
+        ontology_page.cancel()
+        raise
+    started = time.perf_counter()
+    _write_folder(site / "ontology", _documents(ontology, prefixes, maker.documents.text(ontology)))
+    ontology_page.finish()
+    timings["ontology"] = time.perf_counter() - started
+    assets = site / "assets"
+    assets.mkdir(parents=True, exist_ok=True)
+    (assets / "page.css").write_bytes((resources.files("kuzbass_graph.publishing") / "static" / "page.css")
+                                      .read_bytes())
+    (site / ".htaccess").write_text(HTACCESS, encoding="utf-8")
+    return {k: round(v, 3) for k, v in timings.items()}
+
+
+def _write_resources(index: Index, maker: PageMaker, site: Path, prefixes: dict[str, str],
+                     timings: dict[str, float]) -> None:
     started = time.perf_counter()
     # Files are made in memory and written in batches of about 64 MB by threads: on this kind of machine,
     # creating small files between pieces of work costs several times more than creating them all at once.
@@ -129,48 +153,63 @@ def write_documents(quads: Iterable[ox.Quad], site: Path, *, base_iri: str, onto
             batch, size = [], 0
     _write_batch(batch)
     timings["documents"] = time.perf_counter() - started
-    started = time.perf_counter()
-    _write_folder(site / "ontology", _documents(ontology, prefixes, maker.documents.text(ontology)))
-    # pyLODE documents one ontology: it takes SKOS concept schemes (units, hedges) for ontologies of their own
-    documented = [t for t in ontology if not (t.predicate.value == RDF_TYPE and t.object.value in (
-        OWL + "Ontology", SKOS + "ConceptScheme") and t.subject.value != base_iri + "ontology")]
-    write_ontology_page(site / "ontology", documented, prefixes, ontology_cache=ontology_cache)
-    timings["ontology"] = time.perf_counter() - started
-    assets = site / "assets"
-    assets.mkdir(parents=True, exist_ok=True)
-    (assets / "page.css").write_bytes((resources.files("kuzbass_graph.publishing") / "static" / "page.css")
-                                      .read_bytes())
-    (site / ".htaccess").write_text(HTACCESS, encoding="utf-8")
-    return {k: round(v, 3) for k, v in timings.items()}
 
 
-def write_ontology_page(folder: Path, triples: list[ox.Triple], prefixes: dict[str, str], *,
-                        ontology_cache: Path | None) -> None:
-    """pyLODE's documentation of the ontology (one owl:Ontology header: the vocabularies' are left out),
-    reused from the cache when the ontology is unchanged (pyLODE takes a few seconds)."""
-    nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    lines = sorted(re.sub(rb"_:[A-Za-z0-9]+", b"_:b", line) for line in nt.splitlines())
-    key = hashlib.sha256(b"\n".join(lines)).hexdigest()[:20]  # blank-node labels aside, the same ontology
-    cached = ontology_cache / f"ontology-{key}.html" if ontology_cache else None
-    if cached is not None and cached.is_file():
-        shutil.copyfile(cached, folder / "index.html")
-        return
-    # in its own process: pyLODE configures the root logger and leaves a file open
-    # the same page for the same ontology: canonical blank nodes, sorted input, pyLODE run reproducibly
-    target = folder / "index.html"
-    canonical = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
-    canonical.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    ordered = sorted((q.triple for q in canonical), key=str)
-    with tempfile.TemporaryDirectory() as scratch:
-        source = Path(scratch) / "ontology.ttl"
+class OntologyPage:
+    """pyLODE's documentation of the ontology (one owl:Ontology header: the vocabularies' are left out) as
+    `folder/index.html`, reused from the cache when the ontology is unchanged. pyLODE takes a few seconds, so
+    it runs in its own process from the start; `finish()` waits for it and fails when it failed."""
+
+    def __init__(self, folder: Path, triples: list[ox.Triple], prefixes: dict[str, str], *,
+                 ontology_cache: Path | None) -> None:
+        self.target = folder / "index.html"
+        folder.mkdir(parents=True, exist_ok=True)
+        nt = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+        lines = sorted(re.sub(rb"_:[A-Za-z0-9]+", b"_:b", line) for line in nt.splitlines())
+        key = hashlib.sha256(b"\n".join(lines)).hexdigest()[:20]  # blank-node labels aside, the same ontology
+        self.cached = ontology_cache / f"ontology-{key}.html" if ontology_cache else None
+        self.process: subprocess.Popen[str] | None = None
+        if self.cached is not None and self.cached.is_file():
+            shutil.copyfile(self.cached, self.target)
+            return
+        # in its own process: pyLODE configures the root logger and leaves a file open
+        # the same page for the same ontology: canonical blank nodes, sorted input, pyLODE run reproducibly
+        canonical = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples)
+        canonical.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        ordered = sorted((q.triple for q in canonical), key=str)
+        self.scratch = Path(tempfile.mkdtemp(prefix="kuzbass-pylode-"))
+        source = self.scratch / "ontology.ttl"
         source.write_bytes(ox.serialize(ordered, format=ox.RdfFormat.TURTLE, prefixes=prefixes) or b"")
         command = [sys.executable, "-m", "kuzbass_graph.publishing.pylode_run", str(source), "-o",
-                   str(target.with_suffix(""))]
-        done = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False,
-                              env={**os.environ, "PYTHONHASHSEED": "0"})
-    if done.returncode != 0 or not target.is_file():
-        raise OutputError(f"pyLODE could not document the ontology in {folder}: {done.stderr.strip()[-500:]}",
-                          hint="run `python -m pylode ontology/kuzbass.ttl -o /tmp/x` to see the problem")
-    if cached is not None:
-        cached.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(folder / "index.html", cached)
+                   str(self.target.with_suffix(""))]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                        env={**os.environ, "PYTHONHASHSEED": "0"})
+
+    def cancel(self) -> None:
+        """Stop pyLODE (the build failed)."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.communicate()
+            self.process = None
+            shutil.rmtree(self.scratch, ignore_errors=True)
+
+    def finish(self) -> None:
+        if self.process is None:
+            return
+        try:
+            _, stderr = self.process.communicate(timeout=300)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.communicate()
+            stderr = "pyLODE took more than 300 s"
+        finally:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        failed = self.process.returncode != 0 or not self.target.is_file()
+        self.process = None
+        if failed:
+            raise OutputError(f"pyLODE could not document the ontology in {self.target.parent}: "
+                              f"{stderr.strip()[-500:]}",
+                              hint="run `python -m pylode ontology/kuzbass.ttl -o /tmp/x` to see the problem")
+        if self.cached is not None:
+            self.cached.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.target, self.cached)

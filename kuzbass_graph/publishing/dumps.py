@@ -234,7 +234,7 @@ def _write_formats(graphs: SortedGraphs, ws: Workspace, folder: Path, *, base_ir
     jsonld = _Child(graphs.work, "JSON-LD dump", _jsonld, graphs, folder / DumpFormat.JSONLD.value, prefixes)
     described = _Child(graphs.work, "CSV tables", _tables_and_figures, graphs, nt, folder, base_iri)
     # the store is loaded last, alone in this process: loaded in a thread beside the Turtle, TriG and RDF/XML
-    # writers, it took twice as long at 100x and the build's memory grew by 0.5 GB (the data-build benchmark of 2026-12-03)
+    # writers, it took twice as long at 100x and the build's memory grew by 0.5 GB (data-build benchmark)
     with ThreadPoolExecutor(max_workers=2) as packing:  # zlib releases the GIL: gzip beside the writing
         packed = [packing.submit(_timed, gzip_file, folder / name) for name in (nt.name, nq.name)]
         for fmt in (DumpFormat.TURTLE, DumpFormat.TRIG, DumpFormat.RDFXML, DumpFormat.CLAIMS):
